@@ -1,0 +1,43 @@
+# Makefile: the entry points. Each target first makes sure the Debian
+# packages it needs are installed (scripts/install-deps), then drives CMake.
+#   make run    build and run the main job on the embedded default (SQLite)
+#   make test   the whole suite under ASan+UBSan (what CI runs)
+#   make bench  benchmarks against peer tools, printing ratios
+#   make fuzz   libFuzzer targets with clang, FUZZ_SECONDS each (default 60)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+VAR ?= var
+FEEDS ?= ../shared/data/vuln
+
+.PHONY: all build run test bench fuzz clean
+
+all: build
+
+build:
+	scripts/install-deps build
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build build -j $(JOBS)
+
+run: build
+	scripts/run-main build/wachter $(VAR) $(FEEDS)
+
+test:
+	scripts/install-deps test
+	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DWACHTER_SANITIZE=ON >/dev/null
+	cmake --build build-test -j $(JOBS)
+	cd build-test && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	scripts/install-deps bench
+	sh bench/run-all build
+
+fuzz:
+	scripts/install-deps fuzz
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWACHTER_FUZZ=ON >/dev/null
+	cmake --build build-fuzz -j $(JOBS)
+	sh tests/fuzz/run-all build-fuzz $(FUZZ_SECONDS)
+
+clean:
+	rm -rf build build-test build-fuzz
