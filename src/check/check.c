@@ -8,20 +8,20 @@
 
 /* The registry: one line per area table. A new area is one line here. */
 static const struct check_def *const registry[] = {
-	check_defs_dns, check_defs_web, check_defs_tls, check_defs_cert,
-	check_defs_hdr, check_defs_mail, check_defs_svc, check_defs_scan,
+    check_defs_dns, check_defs_web,  check_defs_tls, check_defs_cert,
+    check_defs_hdr, check_defs_mail, check_defs_svc, check_defs_scan,
 };
 
 /* Known vulnerabilities: one dynamic id per CVE, "VULN-CVE-...". */
 static const struct check_def vuln_def = {
-	"VULN",
-	SEV_HIGH,
-	AUD_IT,
-	"Software with a known vulnerability",
-	"Software met een bekende kwetsbaarheid",
-	"Update this software to a fixed version; if no update exists, limit who can reach it.",
-	"Werk deze software bij naar een versie zonder deze kwetsbaarheid; is er geen update, "
-	"beperk dan wie erbij kan.",
+    "VULN",
+    SEV_HIGH,
+    AUD_IT,
+    "Software with a known vulnerability",
+    "Software met een bekende kwetsbaarheid",
+    "Update this software to a fixed version; if no update exists, limit who can reach it.",
+    "Werk deze software bij naar een versie zonder deze kwetsbaarheid; is er geen update, "
+    "beperk dan wie erbij kan.",
 };
 
 const struct check_def *check_find(const char *id)

@@ -36,7 +36,7 @@ enum check_lang { LANG_NL = 0, LANG_EN = 1 };
 
 /* A check: one row of the registry; const data, shared by all threads. */
 struct check_def {
-	const char *id;       /* "TLS-04"; stable once shipped */
+	const char *id;	      /* "TLS-04"; stable once shipped */
 	enum check_sev sev;   /* default severity; a finding may raise/lower it */
 	unsigned audience;    /* enum check_aud bits */
 	const char *title_en; /* short, what is wrong */
@@ -53,7 +53,7 @@ const struct check_def *check_find(const char *id);
 /* check_all: call fn for every registered check, in registry order. */
 void check_each(void (*fn)(const struct check_def *c, void *arg), void *arg);
 
-const char *check_sev_name(enum check_sev s);   /* "critical", ... "info" */
+const char *check_sev_name(enum check_sev s);	/* "critical", ... "info" */
 const char *check_conf_name(enum check_conf c); /* "high", "medium", "low" */
 int check_sev_parse(const char *s, enum check_sev *out) WUR;
 /* check_aud_names: "it,web" style list of the audience bits into out. */
@@ -63,12 +63,12 @@ const char *check_tip(const struct check_def *c, enum check_lang lang);
 
 /* A finding: owned strings, freed by findings_release. */
 struct finding {
-	char check_id[40];     /* "TLS-04", "VULN-CVE-2024-6387" */
+	char check_id[40]; /* "TLS-04", "VULN-CVE-2024-6387" */
 	enum check_sev sev;
 	enum check_conf conf;
-	char *target; /* address or host name the finding concerns */
-	int port;     /* -1 when not port specific */
-	char *detail; /* one line: what exactly (e.g. "TLS 1.0 accepted") */
+	char *target;	/* address or host name the finding concerns */
+	int port;	/* -1 when not port specific */
+	char *detail;	/* one line: what exactly (e.g. "TLS 1.0 accepted") */
 	char *evidence; /* the bytes/lines that prove it, printable */
 };
 
@@ -79,7 +79,10 @@ struct findings {
 	size_t cap;
 };
 
-#define FINDINGS_INIT {NULL, 0, 0}
+#define FINDINGS_INIT                                                                              \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 void findings_init(struct findings *fl);
 void findings_release(struct findings *fl);
 
@@ -94,7 +97,7 @@ int findings_add(struct findings *fl, const char *id, int sev, enum check_conf c
 /* findings_addf: as findings_add with a printf-style detail. */
 int findings_addf(struct findings *fl, const char *id, int sev, enum check_conf conf,
 		  const char *target, int port, const char *evidence, const char *fmt, ...)
-	PRINTF_LIKE(8, 9) WUR;
+    PRINTF_LIKE(8, 9) WUR;
 /* findings_move: append all of src to dst; src is emptied. */
 int findings_move(struct findings *dst, struct findings *src) WUR;
 /* findings_sort: by severity (worst first), then check id, target, port. */

@@ -31,25 +31,25 @@
 /* Every fallible function returns 0 or one of these negative codes. */
 enum err {
 	ERR_OK = 0,
-	ERR_NOMEM = -1,    /* allocation failed */
-	ERR_PARSE = -2,    /* malformed input */
-	ERR_TIMEOUT = -3,  /* a deadline passed */
-	ERR_TOO_BIG = -4,  /* input or result over its size cap */
-	ERR_IO = -5,       /* read/write/system call failed */
-	ERR_INVAL = -6,    /* invalid argument or value */
-	ERR_NOTFOUND = -7, /* no such thing */
-	ERR_EXISTS = -8,   /* already exists */
-	ERR_DB = -9,       /* storage backend failed */
-	ERR_UNSUPP = -10,  /* not supported */
-	ERR_CONN = -11,    /* connection refused/reset */
-	ERR_RESOLVE = -12, /* name did not resolve */
-	ERR_TLS = -13,     /* TLS handshake or protocol failure */
-	ERR_PERM = -14,    /* not allowed */
-	ERR_CANCELED = -15,/* stopped on request */
-	ERR_PROTO = -16,   /* peer violated its protocol */
-	ERR_EOF = -17,     /* input ended early */
-	ERR_RANGE = -18,   /* value out of range */
-	ERR_AUTH = -19,    /* authentication failed */
+	ERR_NOMEM = -1,	    /* allocation failed */
+	ERR_PARSE = -2,	    /* malformed input */
+	ERR_TIMEOUT = -3,   /* a deadline passed */
+	ERR_TOO_BIG = -4,   /* input or result over its size cap */
+	ERR_IO = -5,	    /* read/write/system call failed */
+	ERR_INVAL = -6,	    /* invalid argument or value */
+	ERR_NOTFOUND = -7,  /* no such thing */
+	ERR_EXISTS = -8,    /* already exists */
+	ERR_DB = -9,	    /* storage backend failed */
+	ERR_UNSUPP = -10,   /* not supported */
+	ERR_CONN = -11,	    /* connection refused/reset */
+	ERR_RESOLVE = -12,  /* name did not resolve */
+	ERR_TLS = -13,	    /* TLS handshake or protocol failure */
+	ERR_PERM = -14,	    /* not allowed */
+	ERR_CANCELED = -15, /* stopped on request */
+	ERR_PROTO = -16,    /* peer violated its protocol */
+	ERR_EOF = -17,	    /* input ended early */
+	ERR_RANGE = -18,    /* value out of range */
+	ERR_AUTH = -19,	    /* authentication failed */
 	ERR__LAST = -20
 };
 
@@ -77,7 +77,10 @@ struct buf {
 };
 
 extern char buf_empty_[1];
-#define BUF_INIT {buf_empty_, 0, 0, 0}
+#define BUF_INIT                                                                                   \
+	{                                                                                          \
+		buf_empty_, 0, 0, 0                                                                \
+	}
 
 void buf_init(struct buf *b, size_t max);
 /* buf_release: free the content; the buf is empty again and reusable. */
@@ -176,7 +179,10 @@ struct arena {
 	size_t max;
 };
 
-#define ARENA_INIT {NULL, 0, 0}
+#define ARENA_INIT                                                                                 \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 void arena_init(struct arena *a, size_t max);
 /* arena_alloc: zeroed, 16-byte aligned memory; NULL when over max/no memory. */
 void *arena_alloc(struct arena *a, size_t size) WUR;
@@ -208,11 +214,11 @@ int log_level_parse(const char *s, enum log_level *out) WUR;
 void log_write(const struct logger *lg, enum log_level lvl, const char *file, int line,
 	       const char *fn, const char *fmt, ...) PRINTF_LIKE(6, 7);
 
-#define LOG_AT_(lg, lvl, ...)                                                                  \
-	do {                                                                                   \
-		const struct logger *lg_ = (lg);                                               \
-		if (lg_ && lg_->level >= (lvl))                                                \
-			log_write(lg_, (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__);      \
+#define LOG_AT_(lg, lvl, ...)                                                                      \
+	do {                                                                                       \
+		const struct logger *lg_ = (lg);                                                   \
+		if (lg_ && lg_->level >= (lvl))                                                    \
+			log_write(lg_, (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__);          \
 	} while (0)
 #define LOG_ERROR(lg, ...) LOG_AT_(lg, LOG_LVL_ERROR, __VA_ARGS__)
 #define LOG_WARN(lg, ...) LOG_AT_(lg, LOG_LVL_WARN, __VA_ARGS__)

@@ -65,6 +65,6 @@ void log_write(const struct logger *lg, enum log_level lvl, const char *file, in
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	/* One fprintf call, so concurrent lines do not interleave. */
-	fprintf(lg->fp ? lg->fp : stderr, "%s level=%s at=%s:%d fn=%s %s\n", ts,
-		level_names[lvl], base ? base + 1 : file, line, fn, msg);
+	fprintf(lg->fp ? lg->fp : stderr, "%s level=%s at=%s:%d fn=%s %s\n", ts, level_names[lvl],
+		base ? base + 1 : file, line, fn, msg);
 }

@@ -71,11 +71,11 @@ struct esc_case {
 };
 
 static const struct esc_case esc_cases[] = {
-	{"plain", "plain", "\"plain\"", "plain"},
-	{"<b>&\"'", "&lt;b&gt;&amp;&quot;&#39;", "\"<b>&\\\"'\"", "<b>&\"'"},
-	{"a\nb\tc\\", "a\nb\tc\\", "\"a\\nb\\tc\\\\\"", "a\\x0ab\\x09c\\\\"},
-	{"\x01\x7f", "\x01\x7f", "\"\\u0001\\u007f\"", "\\x01\\x7f"},
-	{"", "", "\"\"", ""},
+    {"plain", "plain", "\"plain\"", "plain"},
+    {"<b>&\"'", "&lt;b&gt;&amp;&quot;&#39;", "\"<b>&\\\"'\"", "<b>&\"'"},
+    {"a\nb\tc\\", "a\nb\tc\\", "\"a\\nb\\tc\\\\\"", "a\\x0ab\\x09c\\\\"},
+    {"\x01\x7f", "\x01\x7f", "\"\\u0001\\u007f\"", "\\x01\\x7f"},
+    {"", "", "\"\"", ""},
 };
 
 static void test_escaping(void **state)
@@ -133,12 +133,12 @@ static void test_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_and_take),
-		cmocka_unit_test(test_cap),
-		cmocka_unit_test(test_growth),
-		cmocka_unit_test(test_escaping),
-		cmocka_unit_test(test_escape_over_cap_is_atomic),
-		cmocka_unit_test(test_helpers),
+	    cmocka_unit_test(test_add_and_take),
+	    cmocka_unit_test(test_cap),
+	    cmocka_unit_test(test_growth),
+	    cmocka_unit_test(test_escaping),
+	    cmocka_unit_test(test_escape_over_cap_is_atomic),
+	    cmocka_unit_test(test_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,12 +65,12 @@ struct line_case {
 };
 
 static const struct line_case line_cases[] = {
-	{"abc\r\ndef", 100, 0, "abc", 3},
-	{"abc\ndef", 100, 0, "abc", 3},
-	{"\n", 100, 0, "", 0},
-	{"no newline", 100, ERR_EOF, NULL, 10},
-	{"0123456789\n", 5, ERR_TOO_BIG, NULL, 11},
-	{"01234\n", 6, 0, "01234", 0},
+    {"abc\r\ndef", 100, 0, "abc", 3},
+    {"abc\ndef", 100, 0, "abc", 3},
+    {"\n", 100, 0, "", 0},
+    {"no newline", 100, ERR_EOF, NULL, 10},
+    {"0123456789\n", 5, ERR_TOO_BIG, NULL, 11},
+    {"01234\n", 6, 0, "01234", 0},
 };
 
 static void test_lines(void **state)
@@ -98,14 +98,14 @@ struct uint_case {
 };
 
 static const struct uint_case uint_cases[] = {
-	{"0", 10, 0, 0},
-	{"10", 10, 0, 10},
-	{"11", 10, ERR_RANGE, 0},
-	{"18446744073709551615", UINT64_MAX, 0, UINT64_MAX},
-	{"18446744073709551616", UINT64_MAX, ERR_RANGE, 0},
-	{"x1", 10, ERR_PARSE, 0},
-	{"", 10, ERR_PARSE, 0},
-	{"007abc", 100, 0, 7},
+    {"0", 10, 0, 0},
+    {"10", 10, 0, 10},
+    {"11", 10, ERR_RANGE, 0},
+    {"18446744073709551615", UINT64_MAX, 0, UINT64_MAX},
+    {"18446744073709551616", UINT64_MAX, ERR_RANGE, 0},
+    {"x1", 10, ERR_PARSE, 0},
+    {"", 10, ERR_PARSE, 0},
+    {"007abc", 100, 0, 7},
 };
 
 static void test_uint(void **state)
@@ -155,9 +155,9 @@ static void test_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_integers), cmocka_unit_test(test_vectors),
-		cmocka_unit_test(test_lines),    cmocka_unit_test(test_uint),
-		cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_integers), cmocka_unit_test(test_vectors),
+	    cmocka_unit_test(test_lines),    cmocka_unit_test(test_uint),
+	    cmocka_unit_test(test_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

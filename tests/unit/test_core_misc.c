@@ -76,18 +76,18 @@ struct time_case {
 };
 
 static const struct time_case time_cases[] = {
-	{"1970-01-01T00:00:00Z", 0, 0},
-	{"2026-11-28T10:00:00Z", 0, 1795860000},
-	{"2026-11-28T12:00:00+02:00", 0, 1795860000},
-	{"2026-11-28T08:30:00-01:30", 0, 1795860000},
-	{"2026-11-28T10:00:00.123456Z", 0, 1795860000},
-	{"2024-02-29", 0, 1709164800},
-	{"2023-02-29", ERR_RANGE, 0},
-	{"2026-13-01T00:00:00Z", ERR_RANGE, 0},
-	{"2026-11-28T10:00:00", ERR_PARSE, 0},
-	{"2026-11-28T10:00:00Zjunk", ERR_PARSE, 0},
-	{"20261128", ERR_PARSE, 0},
-	{"", ERR_PARSE, 0},
+    {"1970-01-01T00:00:00Z", 0, 0},
+    {"2026-11-28T10:00:00Z", 0, 1795860000},
+    {"2026-11-28T12:00:00+02:00", 0, 1795860000},
+    {"2026-11-28T08:30:00-01:30", 0, 1795860000},
+    {"2026-11-28T10:00:00.123456Z", 0, 1795860000},
+    {"2024-02-29", 0, 1709164800},
+    {"2023-02-29", ERR_RANGE, 0},
+    {"2026-13-01T00:00:00Z", ERR_RANGE, 0},
+    {"2026-11-28T10:00:00", ERR_PARSE, 0},
+    {"2026-11-28T10:00:00Zjunk", ERR_PARSE, 0},
+    {"20261128", ERR_PARSE, 0},
+    {"", ERR_PARSE, 0},
 };
 
 static void test_time(void **state)
@@ -115,9 +115,9 @@ static void test_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_arena),
-		cmocka_unit_test(test_log),
-		cmocka_unit_test(test_time),
+	    cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_log),
+	    cmocka_unit_test(test_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
