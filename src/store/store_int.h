@@ -1,0 +1,100 @@
+/*
+ * store_int.h: private to src/store. The backend vtable every storage
+ * backend implements, the handle layout shared by the generic layer and the
+ * backends, and the TESTABLE helpers the unit tests reach.
+ */
+#ifndef WACHTER_STORE_INT_H
+#define WACHTER_STORE_INT_H
+
+#include "store/store.h"
+
+#define STORE_ERRMSG_MAX 512
+
+/*
+ * struct store_backend_ops: what a backend provides. The generic layer
+ * (store.c) validates arguments, tracks the transaction state and UTF-8
+ * checks text before calling these, so backends only translate. Every
+ * function that fails sets the handle's message with store_set_err and
+ * returns a negative ERR_ code. Statement functions get the generic
+ * struct store_stmt and keep their handle in s->impl.
+ */
+struct store_backend_ops {
+	const char *name;
+	enum store_dialect dialect;
+	/* open: connect to target (a path or a URL without the scheme prefix). */
+	int (*open)(struct store *st, const char *target, const struct store_opts *opts);
+	void (*close)(struct store *st);
+	int (*exec)(struct store *st, const char *sql);
+	int (*begin)(struct store *st);
+	int (*commit)(struct store *st);
+	int (*rollback)(struct store *st);
+	int (*prepare)(struct store *st, const char *sql, struct store_stmt *s);
+	int (*bind_int64)(struct store_stmt *s, int idx, int64_t v);
+	int (*bind_text)(struct store_stmt *s, int idx, const char *v, size_t len);
+	int (*bind_blob)(struct store_stmt *s, int idx, const void *p, size_t len);
+	int (*bind_null)(struct store_stmt *s, int idx);
+	int (*step)(struct store_stmt *s);
+	int (*column_count)(struct store_stmt *s);
+	int (*column_is_null)(struct store_stmt *s, int col);
+	int64_t (*column_int64)(struct store_stmt *s, int col);
+	const char *(*column_text)(struct store_stmt *s, int col);
+	const void *(*column_blob)(struct store_stmt *s, int col, size_t *len);
+	int (*reset)(struct store_stmt *s);
+	int (*clear_bindings)(struct store_stmt *s);
+	void (*finalize)(struct store_stmt *s);
+	int64_t (*last_insert_id)(struct store *st);
+	/* table_exists: *exists = 1 when a table of that name exists. */
+	int (*table_exists)(struct store *st, const char *name, int *exists);
+	/* status: append backend-specific "key: value" lines. */
+	int (*status)(struct store *st, struct buf *out);
+};
+
+struct store {
+	const struct store_backend_ops *ops;
+	void *impl; /* the backend's connection */
+	struct logger *lg;
+	char *location; /* path or URL without password, owned */
+	int in_tx;
+	int nstmt; /* statements not yet finalized, to catch leaks at close */
+	enum store_errclass errclass;
+	char errmsg[STORE_ERRMSG_MAX];
+};
+
+struct store_stmt {
+	struct store *st;
+	void *impl;
+	int done;    /* no row is ready: not stepped, STORE_DONE or an error */
+	int stepped; /* stepped since the last reset; a bind resets first */
+};
+
+extern const struct store_backend_ops store_sqlite_ops;
+
+/* store_set_err: record the message of a failure (printf style) and its
+ * class; returns code so callers can "return store_set_err(...)". */
+int store_set_err(struct store *st, int code, enum store_errclass cls, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
+/* store_clear_err: forget the last failure. */
+void store_clear_err(struct store *st);
+
+/* store_utf8_valid: 1 when p[0..len) is well-formed UTF-8 without NUL,
+ * surrogates or overlong forms. */
+int store_utf8_valid(const char *p, size_t len);
+
+/* store_is_tx_control: 1 when sql starts with a transaction keyword. */
+int store_is_tx_control(const char *sql);
+
+/* store_parse_url: which backend url names and the target it passes on
+ * (*target points into url). ERR_UNSUPP for postgres and unknown schemes,
+ * ERR_INVAL for an empty target. */
+int store_parse_url(const char *url, const struct store_backend_ops **ops, const char **target);
+
+/* store_migrations_check: the list is ordered 1..n without gaps, named,
+ * and has SQL for dialect. */
+int store_migrations_check(struct store *st, const struct store_migration *list, size_t n);
+/* store_status_list: store_status against an explicit migration list. */
+int store_status_list(struct store *st, const struct store_migration *list, size_t n,
+		      struct buf *out);
+/* store_current_version: the version the database is at (0 when empty). */
+int store_current_version(struct store *st, int *current);
+
+#endif
