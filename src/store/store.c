@@ -163,40 +163,53 @@ int store_parse_url(const char *url, const struct store_backend_ops **ops, const
 	return 0;
 }
 
-int store_open(const char *url, const struct store_opts *opts, struct logger *lg,
-	       struct store **out)
+/* Check and complete opts; NULL gives the defaults. */
+static int open_opts(const struct store_opts *opts, struct store_opts *o)
 {
-	struct store_opts o = {STORE_BUSY_TIMEOUT_DEFAULT_MS, 0};
+	o->busy_timeout_ms = STORE_BUSY_TIMEOUT_DEFAULT_MS;
+	o->flags = 0;
+	if (opts) {
+		if (opts->busy_timeout_ms < 0)
+			return ERR_INVAL;
+		o->flags = opts->flags;
+		if (opts->busy_timeout_ms > 0)
+			o->busy_timeout_ms = opts->busy_timeout_ms;
+	}
+	if (o->flags & STORE_OPEN_READONLY)
+		o->flags |= STORE_OPEN_NOCREATE;
+	return 0;
+}
+
+int store_open_msg(const char *url, const struct store_opts *opts, struct logger *lg,
+		   struct store **out, char *msg, size_t msize)
+{
 	const struct store_backend_ops *ops = NULL;
 	const char *target = NULL;
 	struct store *st = NULL;
+	struct store_opts o;
 	int r;
 
-	if (!url || !out)
+	msg[0] = '\0';
+	if (!url || !out) {
+		snprintf(msg, msize, "no database url");
 		return ERR_INVAL;
-	if (opts) {
-		if (opts->busy_timeout_ms < 0) {
-			LOG_ERROR(lg, "store: busy timeout must not be negative");
-			return ERR_INVAL;
-		}
-		o.flags = opts->flags;
-		if (opts->busy_timeout_ms > 0)
-			o.busy_timeout_ms = opts->busy_timeout_ms;
 	}
-	if (o.flags & STORE_OPEN_READONLY)
-		o.flags |= STORE_OPEN_NOCREATE;
+	if (open_opts(opts, &o) != 0) {
+		snprintf(msg, msize, "busy timeout must not be negative");
+		return ERR_INVAL;
+	}
 	r = store_parse_url(url, &ops, &target);
 	if (r == ERR_UNSUPP && strncmp(url, "postgres", 8) == 0) {
-		LOG_ERROR(lg, "store: postgres backend not built yet; use sqlite:<path>");
+		snprintf(msg, msize, "postgres backend not built yet; use sqlite:<path>");
 		return r;
 	}
 	if (r == ERR_UNSUPP) {
-		LOG_ERROR(lg, "store: unknown database url scheme url=\"%.*s\"",
-			  LOG_CAP(strcspn(url, ":")), url);
+		snprintf(msg, msize, "unknown database url scheme \"%.*s\" (use sqlite:<path>)",
+			 LOG_CAP(strcspn(url, ":")), url);
 		return r;
 	}
 	if (r != 0) {
-		LOG_ERROR(lg, "store: empty database path");
+		snprintf(msg, msize, "empty database path");
 		return r;
 	}
 	st = calloc(1, sizeof(*st));
@@ -211,8 +224,7 @@ int store_open(const char *url, const struct store_opts *opts, struct logger *lg
 	}
 	r = ops->open(st, target, &o);
 	if (r != 0) {
-		LOG_ERROR(lg, "store: cannot open database backend=%s path=\"%.*s\" err=\"%s\"",
-			  ops->name, LOG_CAP(strlen(target)), target, st->errmsg);
+		snprintf(msg, msize, "cannot open %s database: %s", ops->name, st->errmsg);
 		goto out;
 	}
 	*out = st;
@@ -222,6 +234,19 @@ out:
 		free(st->location);
 		free(st);
 	}
+	if (r == ERR_NOMEM && !msg[0])
+		snprintf(msg, msize, "out of memory");
+	return r;
+}
+
+int store_open(const char *url, const struct store_opts *opts, struct logger *lg,
+	       struct store **out)
+{
+	char msg[STORE_ERRMSG_MAX + 64];
+	int r = store_open_msg(url, opts, lg, out, msg, sizeof(msg));
+
+	if (r != 0)
+		LOG_ERROR(lg, "store: %s", msg);
 	return r;
 }
 

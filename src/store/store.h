@@ -227,6 +227,31 @@ int store_schema_version(struct store *st, int *current, int *latest) WUR;
  */
 int store_status(struct store *st, struct buf *out) WUR;
 
+/* ---------------------------------------------------------- the commands */
+
+/*
+ * store_cmd_migrate: the body of "wachter db migrate". Opens url (creating
+ * a SQLite file; opts may be NULL), applies every pending migration and
+ * appends one line to out: "... migrated from schema version 0 to 1" or
+ * "... is up to date at schema version 1". On failure out gets
+ * "error: <what failed>\n" and the code is returned (ERR_NOTFOUND for a
+ * missing directory, ERR_UNSUPP for postgres, ERR_RANGE for a database
+ * newer than this binary, ERR_DB for a failed migration, ...).
+ */
+int store_cmd_migrate(const char *url, const struct store_opts *opts, struct logger *lg,
+		      struct buf *out) WUR;
+
+/*
+ * store_cmd_status: the body of "wachter db status". Opens url read-only
+ * (never creates it; opts->flags is ignored) and appends the
+ * store_status report to out. Returns 0 when the report was written,
+ * including "migrations pending"; ERR_RANGE (report written too) when the
+ * database is newer than this binary; ERR_NOTFOUND with "error: ... does
+ * not exist" when there is no database yet; other codes with "error: ...".
+ */
+int store_cmd_status(const char *url, const struct store_opts *opts, struct logger *lg,
+		     struct buf *out) WUR;
+
 /* ---------------------------------------------------------- scan pipeline */
 
 /*

@@ -88,6 +88,11 @@ int store_is_tx_control(const char *sql);
  * ERR_INVAL for an empty target. */
 int store_parse_url(const char *url, const struct store_backend_ops **ops, const char **target);
 
+/* store_open_msg: store_open that puts its failure message in msg[msize]
+ * instead of logging it (for callers that report it themselves). */
+int store_open_msg(const char *url, const struct store_opts *opts, struct logger *lg,
+		   struct store **out, char *msg, size_t msize);
+
 /* store_migrations_check: the list is ordered 1..n without gaps, named,
  * and has SQL for dialect. */
 int store_migrations_check(struct store *st, const struct store_migration *list, size_t n);

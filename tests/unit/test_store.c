@@ -888,6 +888,81 @@ static void test_exec_script_with_trigger(void **state)
 	store_close(st);
 }
 
+/* ----------------------------------------------------------- the commands */
+
+static void test_cmd_migrate_status(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct store *st = NULL;
+	char path[512], missing[600];
+
+	(void)state;
+	fresh_path(path, sizeof(path), "cmd.db");
+	/* status never creates the database */
+	assert_int_equal(store_cmd_status(path, NULL, NULL, &b), ERR_NOTFOUND);
+	assert_non_null(strstr(b.ptr, "error: "));
+	assert_non_null(strstr(b.ptr, "does not exist"));
+	assert_int_equal(access(path, F_OK), -1);
+	buf_reset(&b);
+
+	assert_int_equal(store_cmd_migrate(path, NULL, NULL, &b), 0);
+	assert_non_null(strstr(b.ptr, "migrated from schema version 0 to 1\n"));
+	buf_reset(&b);
+	assert_int_equal(store_cmd_migrate(path, NULL, NULL, &b), 0);
+	assert_non_null(strstr(b.ptr, "is up to date at schema version 1\n"));
+	buf_reset(&b);
+	assert_int_equal(store_cmd_status(path, NULL, NULL, &b), 0);
+	assert_non_null(strstr(b.ptr, "schema version: 1 (latest known: 1)\nstate: up to date\n"));
+	buf_reset(&b);
+
+	/* newer than we know: both refuse, status still reports */
+	assert_int_equal(store_open(path, NULL, NULL, &st), 0);
+	exec_ok(st, "INSERT INTO schema_version VALUES (7, 'future', '2030-01-01T00:00:00Z')");
+	store_close(st);
+	assert_int_equal(store_cmd_status(path, NULL, NULL, &b), ERR_RANGE);
+	assert_non_null(strstr(b.ptr, "schema version: 7 (latest known: 1)\n"));
+	buf_reset(&b);
+	assert_int_equal(store_cmd_migrate(path, NULL, NULL, &b), ERR_RANGE);
+	assert_non_null(strstr(b.ptr, "error: database schema version 7 is newer"));
+	buf_reset(&b);
+
+	tmp_path(path, sizeof(path), "no-such-dir");
+	snprintf(missing, sizeof(missing), "%s/w.db", path);
+	assert_int_equal(store_cmd_migrate(missing, NULL, NULL, &b), ERR_NOTFOUND);
+	assert_non_null(strstr(b.ptr, "does not exist (create it first)"));
+	assert_non_null(strstr(b.ptr, path));
+	buf_reset(&b);
+	assert_int_equal(store_cmd_migrate("postgresql://127.0.0.1/w", NULL, NULL, &b), ERR_UNSUPP);
+	assert_non_null(strstr(b.ptr, "error: postgres backend not built yet"));
+	buf_release(&b);
+}
+
+/* store_open has no handle to carry a message: it goes to the logger. */
+static void test_open_logs_reason(void **state)
+{
+	struct store *st = NULL;
+	struct logger lg;
+	char *text = NULL;
+	size_t len = 0;
+	char path[512], missing[600];
+	FILE *fp;
+
+	(void)state;
+	fp = open_memstream(&text, &len);
+	assert_non_null(fp);
+	log_init(&lg, LOG_LVL_ERROR, fp);
+	assert_int_equal(store_open("postgres://127.0.0.1/wachter", NULL, &lg, &st), ERR_UNSUPP);
+	tmp_path(path, sizeof(path), "no-such-dir");
+	snprintf(missing, sizeof(missing), "%s/w.db", path);
+	assert_int_equal(store_open(missing, NULL, &lg, &st), ERR_NOTFOUND);
+	log_release(&lg);
+	fclose(fp);
+	assert_non_null(strstr(text, "postgres backend not built yet"));
+	assert_non_null(strstr(text, "does not exist"));
+	assert_non_null(strstr(text, "level=error"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -909,6 +984,8 @@ int main(void)
 	    cmocka_unit_test(test_utf8_valid),
 	    cmocka_unit_test(test_tx_control_words),
 	    cmocka_unit_test(test_exec_script_with_trigger),
+	    cmocka_unit_test(test_cmd_migrate_status),
+	    cmocka_unit_test(test_open_logs_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
