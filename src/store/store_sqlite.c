@@ -168,6 +168,7 @@ static int configure(struct store *st, const char *path, const struct store_opts
 static int sq_open(struct store *st, const char *path, const struct store_opts *o)
 {
 	int flags = SQLITE_OPEN_NOMUTEX;
+	char fixed[PATH_MAX];
 	sqlite3 *db = NULL;
 	struct stat sb;
 	int rc, r;
@@ -192,6 +193,13 @@ static int sq_open(struct store *st, const char *path, const struct store_opts *
 	}
 	flags |= (o->flags & STORE_OPEN_READONLY) ? SQLITE_OPEN_READONLY
 						  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* Debian's SQLite is built with USE_URI: keep "file:..." a file name. */
+	if (strncmp(path, "file:", 5) == 0) {
+		if (snprintf(fixed, sizeof(fixed), "./%s", path) >= (int)sizeof(fixed))
+			return store_set_err(st, ERR_TOO_BIG, STORE_ERRCLASS_OTHER,
+					     "path too long");
+		path = fixed;
+	}
 	rc = sqlite3_open_v2(path, &db, flags, NULL);
 	st->impl = db;
 	if (rc != SQLITE_OK) {

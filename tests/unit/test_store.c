@@ -888,6 +888,30 @@ static void test_exec_script_with_trigger(void **state)
 	store_close(st);
 }
 
+/* "file:..." is a file name here, never an SQLite URI with options. */
+static void test_file_prefix_is_a_path(void **state)
+{
+	static const char name[] = "file:uri.db?mode=ro";
+	char dir[512], old[4096], p[600];
+	struct store *st = NULL;
+
+	(void)state;
+	tmp_path(dir, sizeof(dir), "");
+	assert_non_null(getcwd(old, sizeof(old)));
+	assert_int_equal(chdir(dir), 0);
+	unlink(name);
+	assert_int_equal(store_open(name, NULL, NULL, &st), 0);
+	exec_ok(st, "CREATE TABLE t (x INTEGER)"); /* not read-only */
+	store_close(st);
+	assert_int_equal(access(name, F_OK), 0);
+	snprintf(p, sizeof(p), "%s-wal", name);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", name);
+	unlink(p);
+	assert_int_equal(unlink(name), 0);
+	assert_int_equal(chdir(old), 0);
+}
+
 /* ----------------------------------------------------------- the commands */
 
 static void test_cmd_migrate_status(void **state)
@@ -984,6 +1008,7 @@ int main(void)
 	    cmocka_unit_test(test_utf8_valid),
 	    cmocka_unit_test(test_tx_control_words),
 	    cmocka_unit_test(test_exec_script_with_trigger),
+	    cmocka_unit_test(test_file_prefix_is_a_path),
 	    cmocka_unit_test(test_cmd_migrate_status),
 	    cmocka_unit_test(test_open_logs_reason),
 	};
