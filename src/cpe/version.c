@@ -292,8 +292,8 @@ int version_cmp_dpkg(const char *a, size_t alen, const char *b, size_t blen)
 	struct dpkg_ver va, vb;
 	int r;
 
-	dpkg_split((const unsigned char *)a, a ? alen : 0, &va);
-	dpkg_split((const unsigned char *)b, b ? blen : 0, &vb);
+	dpkg_split((const unsigned char *)(a ? a : ""), a ? alen : 0, &va);
+	dpkg_split((const unsigned char *)(b ? b : ""), b ? blen : 0, &vb);
 	/* an all-digit epoch compares numerically under verrevcmp */
 	r = version_verrevcmp(va.e, va.el, vb.e, vb.el);
 	if (r == 0)
@@ -307,11 +307,14 @@ void version_dpkg_upstream(const char *v, size_t len, size_t *off, size_t *outle
 {
 	struct dpkg_ver dv;
 
-	dpkg_split((const unsigned char *)v, v ? len : 0, &dv);
+	if (!v) {
+		*off = 0;
+		*outlen = 0;
+		return;
+	}
+	dpkg_split((const unsigned char *)v, len, &dv);
 	*off = (size_t)(dv.u - (const unsigned char *)v);
 	*outlen = dv.ul;
-	if (!v)
-		*off = 0;
 }
 
 /* ----------------------------------------------------------------- rpm */
