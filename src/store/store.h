@@ -105,8 +105,11 @@ const char *store_location(const struct store *st);
 
 /*
  * store_exec: run sql, which takes no parameters and returns no rows that
- * matter; it may hold several ';'-separated statements. 0, ERR_DB (see
- * store_errmsg), ERR_INVAL for transaction control (use store_begin...).
+ * matter; it may hold several ';'-separated statements, run in order until
+ * the first failure (outside a transaction the ones before it stay
+ * applied; wrap the call in store_begin/store_commit for all or nothing).
+ * 0, ERR_DB (see store_errmsg), ERR_INVAL for transaction control anywhere
+ * in the script (refused before it runs; use store_begin...).
  */
 int store_exec(struct store *st, const char *sql) WUR;
 
