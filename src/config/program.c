@@ -5,9 +5,11 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/config_int.h"
+#include "net/net.h"
 
 #define W(member) CONFIG_AT(struct wachter_config, member)
 #define SEC(s) ((int64_t)(s)*1000)
@@ -23,45 +25,15 @@ static int reason(struct buf *err, const char *why)
 	return r ? r : ERR_INVAL;
 }
 
-static int port_range(struct cursor *c, uint64_t *lo, uint64_t *hi)
-{
-	int r = cursor_uint(c, 65535, lo);
-
-	if (r || *lo == 0)
-		return ERR_PARSE;
-	*hi = *lo;
-	if (cursor_expect(c, "-") == 0) {
-		r = cursor_uint(c, 65535, hi);
-		if (r || *hi < *lo)
-			return ERR_PARSE;
-	}
-	return 0;
-}
-
-/* scan.ports: a named set or "22,80,443,8000-8100". */
+/* scan.ports: whatever the port scanner accepts ("top100", "all", "22,80,8000-8100"). */
 static int validate_ports(const void *field, struct buf *err)
 {
-	const char *s = field;
-	struct cursor c;
+	uint16_t *ports = NULL;
+	size_t n = 0;
+	int r = net_ports_parse(field, &ports, &n, err);
 
-	if (!strcmp(s, "top100") || !strcmp(s, "top1000") || !strcmp(s, "all"))
-		return 0;
-	cursor_init(&c, s, strlen(s));
-	for (;;) {
-		uint64_t lo, hi;
-		struct cursor sp;
-
-		if (port_range(&c, &lo, &hi) != 0)
-			break;
-		cursor_span(&c, " ", &sp);
-		if (!c.len)
-			return 0;
-		if (cursor_expect(&c, ",") != 0)
-			break;
-		cursor_span(&c, " ", &sp);
-	}
-	return reason(err, "expected top100, top1000, all or ports and ranges such as "
-			   "22,80,8000-8100 (1..65535)");
+	free(ports);
+	return r;
 }
 
 /* "host:port", "[v6]:port"; with need_port 0 the port is optional. */
@@ -347,7 +319,7 @@ int wachter_config_help(struct buf *out)
 {
 	int r = buf_adds(out, "Settings (see docs/configuration.md; each is also a config file key "
 			      "and a WACHTER_* variable):\n"
-			      "  --config=PATH  read settings from PATH [default: "
+			      "  --config=PATH  Read settings from PATH. [default: "
 			      "wachter.conf if present]\n");
 
 	return r ? r : config_help(wachter_opts, ARRAY_SIZE(wachter_opts), out);
