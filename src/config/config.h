@@ -43,8 +43,18 @@ enum config_type {
  * For INT, DURATION_MS and SIZE the value must lie in [min, max] when
  * max > min. validate (may be NULL) sees the parsed value in its field
  * representation before it is stored; it returns 0 or a negative ERR_ code
- * and appends a short reason ("expected host:port") to err.
+ * and appends a short reason ("expected host:port") to err; it must not
+ * quote the value of a CONFIG_F_SECRET option.
  */
+enum config_flags {
+	/* A password or key: error messages never quote the value and
+	 * config_show prints "***" (so its output is not read back as is). */
+	CONFIG_F_SECRET = 1u << 0,
+	/* A URL that may hold a password (postgresql://u:pw@h/db?password=pw):
+	 * never quoted in messages; config_show masks only the passwords. */
+	CONFIG_F_SECRET_URL = 1u << 1,
+};
+
 struct config_opt {
 	const char *name;
 	enum config_type type;
@@ -55,6 +65,7 @@ struct config_opt {
 	const char *const *choices; /* ENUM: NULL-terminated */
 	int (*validate)(const void *field, struct buf *err);
 	const char *help;
+	unsigned flags; /* enum config_flags */
 };
 
 /* CONFIG_AT(struct x, member): the offset and size fields of an option. */

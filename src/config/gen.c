@@ -297,6 +297,67 @@ struct show_arg {
 	const enum config_source *src;
 };
 
+/* The value of a "password=" query parameter of a URL in v, or NULL. */
+static const char *query_password(const char *v, size_t *len)
+{
+	const char *q = strchr(v, '?'), *p;
+
+	for (p = q; p; p = strchr(p + 1, '&')) {
+		if (strncmp(p + 1, "password=", 9) == 0) {
+			*len = strcspn(p + 10, "&#");
+			return p + 10;
+		}
+	}
+	return NULL;
+}
+
+/* Append v with the bytes [from, from + len) replaced by "***". */
+static int add_masked(struct buf *m, const char *v, const char *from, size_t len)
+{
+	int r = buf_add(m, v, (size_t)(from - v));
+
+	if (r == 0)
+		r = buf_adds(m, "***");
+	return r ? r : buf_adds(m, from + len);
+}
+
+/* Mask a secret value in v: all of it, or a URL's passwords (userinfo and
+ * a password= query parameter). */
+static int mask_secret(const struct config_opt *o, struct buf *v)
+{
+	struct buf m = BUF_INIT, m2 = BUF_INIT;
+	const char *sep, *auth, *at, *colon, *pw;
+	size_t alen, pwlen;
+	int r = 0;
+
+	if (!v->len || !(o->flags & (CONFIG_F_SECRET | CONFIG_F_SECRET_URL)))
+		return 0;
+	sep = strstr(v->ptr, "://");
+	if (o->flags & CONFIG_F_SECRET) {
+		buf_reset(v);
+		return buf_adds(v, "***");
+	}
+	if (!sep)
+		return 0; /* not a URL: no password in it */
+	auth = sep + 3;
+	alen = strcspn(auth, "/?#");
+	at = memrchr(auth, '@', alen);
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon)
+		r = add_masked(&m, v->ptr, colon + 1, (size_t)(at - colon - 1));
+	else
+		r = buf_add(&m, v->ptr, v->len);
+	if (r == 0 && (pw = query_password(m.ptr, &pwlen)) != NULL)
+		r = add_masked(&m2, m.ptr, pw, pwlen);
+	if (r == 0) {
+		buf_reset(v);
+		r = m2.len ? buf_add(v, m2.ptr, m2.len) : buf_add(v, m.ptr, m.len);
+	}
+	buf_release(&m);
+	buf_release(&m2);
+	return r;
+}
+
 static int show_one(const struct config_opt *o, size_t idx, int first, void *arg)
 {
 	struct show_arg *a = arg;
@@ -309,6 +370,8 @@ static int show_one(const struct config_opt *o, size_t idx, int first, void *arg
 		r = add_key_line(a->out, o, first, "");
 	if (r == 0)
 		r = config_format_value(o, a->dst, &v);
+	if (r == 0)
+		r = mask_secret(o, &v);
 	if (r == 0)
 		r = config_add_ini_value(a->out, v.ptr, v.len);
 	if (r == 0 && a->src)

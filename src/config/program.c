@@ -14,7 +14,10 @@
 #define W(member) CONFIG_AT(struct wachter_config, member)
 #define SEC(s) ((int64_t)(s)*1000)
 
+/* In enum log_level order: the ENUM index is the level. */
 static const char *const log_levels[] = {"error", "warn", "info", "debug", NULL};
+_Static_assert(LOG_LVL_ERROR == 0 && LOG_LVL_WARN == 1 && LOG_LVL_INFO == 2 && LOG_LVL_DEBUG == 3,
+	       "log_levels[] follows enum log_level");
 static const char *const langs[] = {"nl", "en", NULL};
 
 /* A validator's answer: the reason in err and ERR_INVAL. */
@@ -162,6 +165,7 @@ static const struct config_opt wachter_opts[] = {
      W(store_url),
      .def = "sqlite:var/wachter.db",
      .validate = validate_store_url,
+     .flags = CONFIG_F_SECRET_URL,
      .help = "Database: sqlite:PATH for the embedded store, or a postgresql:// URI to "
 	     "share it between scanner nodes."},
     {.name = "store.busy_timeout_ms",

@@ -249,17 +249,19 @@ static const char *type_word(enum config_type t)
 	return "valid";
 }
 
-/* why = "value 'v' for name " */
+/* why = "value 'v' for name ", or "value for name " for a secret */
 static int why_head(struct buf *why, const struct config_opt *o, const char *v, size_t len)
 {
 	int r;
 
 	buf_reset(why);
 	r = buf_adds(why, "value ");
-	if (r == 0)
+	if (r == 0 && !(o->flags & (CONFIG_F_SECRET | CONFIG_F_SECRET_URL)))
 		r = config_add_excerpt(why, v, len);
 	if (r == 0)
-		r = buf_addf(why, " for %s ", o->name);
+		r = buf_addf(why, "%sfor %s ",
+			     o->flags & (CONFIG_F_SECRET | CONFIG_F_SECRET_URL) ? "" : " ",
+			     o->name);
 	return r;
 }
 
@@ -410,11 +412,13 @@ int config_value_store(const struct config_opt *o, void *dst, const char *v, siz
 
 			buf_reset(why);
 			r2 = buf_adds(why, "invalid value ");
-			if (r2 == 0)
+			if (r2 == 0 && !(o->flags & (CONFIG_F_SECRET | CONFIG_F_SECRET_URL)))
 				r2 = config_add_excerpt(why, v, len);
 			if (r2 == 0)
-				r2 = buf_addf(why, " for %s: %s", o->name,
-					      reason.len ? reason.ptr : err_str(r));
+				r2 = buf_addf(
+				    why, "%sfor %s: %s",
+				    o->flags & (CONFIG_F_SECRET | CONFIG_F_SECRET_URL) ? "" : " ",
+				    o->name, reason.len ? reason.ptr : err_str(r));
 			if (r2)
 				r = r2;
 			goto out;

@@ -277,6 +277,46 @@ static void test_sample(void **state)
 	buf_release(&err);
 }
 
+/* store.url may carry a password: never in messages, masked by show. */
+static void test_secret(void **state)
+{
+	static const struct {
+		const char *url, *shown;
+	} cases[] = {
+	    {"postgresql://wachter:hunter2@127.0.0.1/w", "postgresql://wachter:***@127.0.0.1/w"},
+	    {"postgresql://wachter@127.0.0.1/w", "postgresql://wachter@127.0.0.1/w"},
+	    {"postgres://a:hunter2@h/db?x=@y", "postgres://a:***@h/db?x=@y"},
+	    {"postgres://h/db?password=hunter2", "postgres://h/db?password=***"},
+	    {"postgres://u:pw@h/db?sslmode=require&password=hunter2&x=1",
+	     "postgres://u:***@h/db?sslmode=require&password=***&x=1"},
+	    {"sqlite:var/w.db", "sqlite:var/w.db"},
+	};
+	struct wachter_config *c = new_defaults();
+	struct buf err = BUF_INIT, out = BUF_INIT;
+	size_t n, i;
+	const struct config_opt *t = wachter_config_table(&n);
+	char want[256];
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(
+		    config_set(t, n, c, "store.url", cases[i].url, strlen(cases[i].url), &err), 0);
+		buf_reset(&out);
+		assert_int_equal(config_show(t, n, c, NULL, &out), 0);
+		snprintf(want, sizeof(want), "\nurl = %s\n", cases[i].shown);
+		print_message("%s", out.ptr);
+		assert_non_null(strstr(out.ptr, want));
+	}
+	assert_int_not_equal(config_set(t, n, c, "store.url", "mysql://u:hunter2@h", 19, &err), 0);
+	assert_string_equal(err.ptr, "invalid value for store.url: expected sqlite:PATH or "
+				     "postgresql://...");
+	assert_int_not_equal(config_set(t, n, c, "store.url", "zzq\x01", 4, &err), 0);
+	assert_null(strstr(err.ptr, "zzq"));
+	free(c);
+	buf_release(&out);
+	buf_release(&err);
+}
+
 static void test_docs_current(void **state)
 {
 	const char *srcdir = getenv("WACHTER_SRC");
@@ -315,6 +355,7 @@ int main(void)
 	    cmocka_unit_test(test_check_file),
 	    cmocka_unit_test(test_load),
 	    cmocka_unit_test(test_sample),
+	    cmocka_unit_test(test_secret),
 	    cmocka_unit_test(test_docs_current),
 	};
 
