@@ -1,0 +1,156 @@
+/*
+ * svc_int.h: private to src/svc. The protocol table (one const struct per
+ * protocol, masscan style), the parsers it points at, the transport used by
+ * probes (plain TCP or TLS, both with deadlines and caps) and the SSH
+ * KEXINIT parser.
+ */
+#ifndef WACHTER_SVC_INT_H
+#define WACHTER_SVC_INT_H
+
+#include <stdint.h>
+
+#include "svc/svc.h"
+
+/* What a parser says about the bytes received so far. */
+enum svc_match {
+	SVC_NO = 0,   /* not this protocol */
+	SVC_YES = 1,  /* this protocol; out is filled */
+	SVC_MORE = 2, /* could be; needs more bytes */
+};
+
+enum svc_flags {
+	SVC_F_BANNER = 1 << 0, /* the server speaks first */
+	SVC_F_HTTP = 1 << 1,   /* hello is built per host (HTTP GET) */
+	SVC_F_TLS = 1 << 2,    /* the probe is a TLS handshake */
+};
+
+/*
+ * parse: look at the first len bytes the server sent (after hello) for the
+ * port port; fill out->service/product/version/extra on SVC_YES (the CPE
+ * is derived by svc_cpe). Never reads past len; never allocates.
+ */
+typedef int (*svc_parse_fn)(const unsigned char *p, size_t len, uint16_t port,
+			    struct svc_info *out);
+
+struct svc_proto {
+	const char *name;      /* the service name set on a match */
+	const uint16_t *ports; /* default ports, 0-terminated */
+	const char *hello;     /* probe bytes; NULL for banner-first */
+	size_t hello_len;
+	svc_parse_fn parse;
+	unsigned flags; /* enum svc_flags */
+};
+
+/* svc_protos: the one protocol table, in probe order. */
+const struct svc_proto *svc_protos(size_t *n);
+/* svc_proto_find: the table entry for a service name, or NULL. */
+const struct svc_proto *svc_proto_find(const char *name);
+/* svc_proto_has_port: the protocol lists port among its defaults. */
+int svc_proto_has_port(const struct svc_proto *pr, uint16_t port);
+/* svc_parse_any: try pr's parser (if any) then every parser in table
+ * order; the best result (YES over MORE over NO). */
+int svc_parse_any(const struct svc_proto *pr, const unsigned char *p, size_t len, uint16_t port,
+		  struct svc_info *out);
+
+/* The parsers, TESTABLE for the unit tests and the fuzz target. */
+int svc_parse_ssh(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_ftp(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_smtp(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_pop3(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_imap(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_mysql(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_vnc(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_telnet(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_http(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_redis(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_pgsql(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_rdp(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_smb(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_dns(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_ldap(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+
+/* svc_skip: advance n bytes, or to the end when fewer remain. */
+static inline void svc_skip(struct cursor *c, size_t n)
+{
+	if (cursor_skip(c, n) != 0)
+		c->len = 0;
+}
+
+/* svc_cpe: fill info->cpe from product and version ("" if unknown). */
+void svc_cpe(struct svc_info *info);
+/* svc_set: copy the n bytes at s into dst[size] as printable text. */
+void svc_set(char *dst, size_t size, const void *s, size_t n);
+
+/* ---------------------------------------------------------- transport */
+
+struct ssl_st;
+struct ssl_ctx_st;
+
+/* struct svc_conn: TCP, optionally TLS on top, with one overall deadline. */
+struct svc_conn {
+	struct net_conn nc;
+	struct ssl_ctx_st *ctx;
+	struct ssl_st *ssl;
+	int64_t deadline; /* time_now_ms() value after which all calls fail */
+};
+
+/* svc_conn_open: connect within min(timeout_ms, deadline). */
+int svc_conn_open(struct svc_conn *c, const struct net_addr *a, int timeout_ms,
+		  int64_t deadline) WUR;
+/* svc_conn_tls: TLS handshake (no verification: identification only). */
+int svc_conn_tls(struct svc_conn *c, const char *sni) WUR;
+void svc_conn_close(struct svc_conn *c);
+int svc_conn_send(struct svc_conn *c, const void *p, size_t len) WUR;
+/* svc_conn_recv: append up to max bytes (one read) to out. */
+int svc_conn_recv(struct svc_conn *c, struct buf *out, size_t max) WUR;
+/*
+ * svc_conn_recv_until: read until done(out) != SVC_MORE, cap bytes or the
+ * wait (min of timeout and deadline) passes. Data read stays in out.
+ */
+int svc_conn_recv_until(struct svc_conn *c, struct buf *out, size_t cap, int wait_ms,
+			int (*done)(const struct buf *b, void *arg), void *arg) WUR;
+/* svc_reply_done: a done() for complete reply lines of SMTP/FTP
+ * ("ddd " line) or any "\n"-terminated line when arg is NULL. */
+int svc_reply_done(const struct buf *b, void *arg);
+/* svc_evidence: printable copy of p[0..len) capped at SVC_EVIDENCE_MAX. */
+char *svc_evidence(const void *p, size_t len);
+
+/* ---------------------------------------------------------------- SSH */
+
+#define SSH_KEX_LISTS 10
+
+/* The name-lists of a KEXINIT, pointing into the parsed bytes. */
+struct ssh_kexinit {
+	struct cursor list[SSH_KEX_LISTS]; /* kex, hostkey, enc c2s, enc s2c,
+					      mac c2s, mac s2c, comp c2s,
+					      comp s2c, lang c2s, lang s2c */
+	int first_kex_follows;
+};
+
+/*
+ * ssh_parse_kexinit_packet: p holds a whole SSH binary packet (length,
+ * padding length, payload, padding) carrying SSH_MSG_KEXINIT (20). Returns
+ * 0, SVC_MORE-like ERR_EOF when incomplete, ERR_PARSE or ERR_TOO_BIG.
+ */
+int ssh_parse_kexinit_packet(const unsigned char *p, size_t len, struct ssh_kexinit *out,
+			     size_t *used) WUR;
+/* ssh_parse_kexinit: the KEXINIT payload (starting at the message byte). */
+int ssh_parse_kexinit(const unsigned char *p, size_t len, struct ssh_kexinit *out) WUR;
+/*
+ * ssh_rate_algos: the SVC-11 rules over k: the offending algorithms for a
+ * fail into bad and for a warn into weak (comma separated, "" if none).
+ */
+int ssh_rate_algos(const struct ssh_kexinit *k, struct buf *bad, struct buf *weak) WUR;
+/* ssh_check_algos: connect, read the KEXINIT and add SVC-11 findings. */
+int ssh_check_algos(const struct net_addr *a, const char *target, int timeout_ms,
+		    struct findings *out, struct logger *lg) WUR;
+/*
+ * ssh_auth_methods: a real SSH handshake (curve25519-sha256, aes128-ctr or
+ * aes256-ctr, hmac-sha2-256) up to a "none" user authentication request,
+ * giving the server's list of methods ("publickey,password") into methods.
+ * ERR_UNSUPP when the server offers none of our algorithms.
+ */
+int ssh_auth_methods(const struct net_addr *a, int timeout_ms, struct buf *methods,
+		     struct logger *lg) WUR;
+
+#endif
