@@ -13,6 +13,8 @@
 /* targets.c */
 int targets_parse_literal(const char *s, size_t len, struct net_addr *a);
 int targets_valid_hostname(const char *s, size_t len);
+/* portscan.c */
+int portscan_fd_budget(int want, struct logger *lg);
 #endif
 
 #endif
