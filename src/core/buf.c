@@ -214,6 +214,21 @@ int buf_add_printable(struct buf *b, const void *s, size_t len)
 	return r;
 }
 
+void buf_errf(struct buf *err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	buf_reset(err);
+	if (buf_adds(err, msg) != 0)
+		buf_reset(err);
+}
+
 char *buf_take(struct buf *b)
 {
 	char *p;

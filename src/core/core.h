@@ -99,6 +99,13 @@ int buf_add_html(struct buf *b, const char *s, size_t len) WUR;
 int buf_add_json_str(struct buf *b, const char *s, size_t len) WUR;
 /* buf_add_printable: append untrusted bytes with non-printables as \xNN. */
 int buf_add_printable(struct buf *b, const void *s, size_t len) WUR;
+/*
+ * buf_errf: replace the content of an error-message buffer with a message.
+ * err may be NULL (no-op). Best effort by design: a message too long for
+ * the cap is cut, and allocation failure leaves it empty, so callers on an
+ * error path need not check the result.
+ */
+void buf_errf(struct buf *err, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* buf_take: hand the content to the caller (free() it); b is emptied. */
 char *buf_take(struct buf *b) WUR;
 /* buf_truncate: shorten to len (no-op when len >= b->len). */

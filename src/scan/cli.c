@@ -1,0 +1,234 @@
+/*
+ * cli.c: "wachter scan": options, progress on a terminal, the report, and
+ * the exit status (0 nothing to fix, 1 findings or an incomplete scan,
+ * 2 usage or input error).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "scan/scan_int.h"
+#include "store/store.h"
+
+/* The one mutable global the house style allows: the stop flag. */
+static volatile sig_atomic_t scan_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	scan_stop = 1;
+}
+
+static void show_progress(void *arg, enum scan_phase phase, size_t done, size_t total)
+{
+	(void)arg;
+	fprintf(stderr, "\r%s %zu/%zu   ", phase == SCAN_PHASE_PORTS ? "ports" : "services", done,
+		total);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void usage(FILE *fp)
+{
+	fputs(
+	    "usage: wachter scan [options] <host|ip|cidr|domain>\n"
+	    "  --ports SPEC        top100, top1000 (default), all, or 22,80,8000-8100\n"
+	    "  --format text|json  report format (default text)\n"
+	    "  --lang nl|en        language of titles and tips (default from scan.lang)\n"
+	    "  --ca-file FILE      trust anchors for certificate checks (default: system)\n"
+	    "  --resolver IP[:P]   DNS resolver for the target name (default: system)\n"
+	    "  --timeout MS        per network operation (default scan.timeout_ms)\n"
+	    "  --concurrency N     sockets in flight for the port scan\n"
+	    "  --rate N            new connections per second per address (0 = unlimited)\n"
+	    "  --retries N         port scan retries after a timeout\n"
+	    "  --ports-only        identify services, run no checks\n"
+	    "  --save              store the scan and its findings (store.url)\n"
+	    "  --no-progress       no progress display on a terminal\n"
+	    "exit status: 0 no findings above info, 1 findings or incomplete scan, 2 usage/input\n",
+	    fp);
+}
+
+struct scan_args {
+	struct scan_opts o;
+	const char *target;
+	const char *resolver;
+	int json;
+	int save;
+	int progress;
+	enum check_lang lang;
+};
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < lo || v > hi)
+		return ERR_INVAL;
+	*out = (int)v;
+	return 0;
+}
+
+/* Options take their value as the next argument or after '='. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] == '\0' && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static int parse_args(int argc, char **argv, struct scan_args *a)
+{
+	int i;
+	const char *v;
+
+	for (i = 1; i < argc; i++) {
+		if ((v = opt_value(argc, argv, &i, "--ports"))) {
+			a->o.ports = v;
+		} else if ((v = opt_value(argc, argv, &i, "--format"))) {
+			if (strcmp(v, "json") && strcmp(v, "text"))
+				return fprintf(stderr, "wachter scan: --format is text or json\n"),
+				       2;
+			a->json = strcmp(v, "json") == 0;
+		} else if ((v = opt_value(argc, argv, &i, "--lang"))) {
+			if (strcmp(v, "nl") && strcmp(v, "en"))
+				return fprintf(stderr, "wachter scan: --lang is nl or en\n"), 2;
+			a->lang = strcmp(v, "nl") == 0 ? LANG_NL : LANG_EN;
+		} else if ((v = opt_value(argc, argv, &i, "--ca-file"))) {
+			a->o.ca_file = v;
+		} else if ((v = opt_value(argc, argv, &i, "--resolver"))) {
+			a->resolver = v;
+		} else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
+			if (parse_int(v, 1, 600000, &a->o.timeout_ms))
+				return fprintf(stderr, "wachter scan: bad --timeout '%s'\n", v), 2;
+		} else if ((v = opt_value(argc, argv, &i, "--concurrency"))) {
+			if (parse_int(v, 1, 65536, &a->o.concurrency))
+				return fprintf(stderr, "wachter scan: bad --concurrency '%s'\n", v),
+				       2;
+		} else if ((v = opt_value(argc, argv, &i, "--rate"))) {
+			if (parse_int(v, 0, 1000000, &a->o.rate_per_target))
+				return fprintf(stderr, "wachter scan: bad --rate '%s'\n", v), 2;
+		} else if ((v = opt_value(argc, argv, &i, "--retries"))) {
+			if (parse_int(v, 0, 5, &a->o.retries))
+				return fprintf(stderr, "wachter scan: bad --retries '%s'\n", v), 2;
+		} else if (strcmp(argv[i], "--ports-only") == 0) {
+			a->o.ports_only = 1;
+		} else if (strcmp(argv[i], "--save") == 0) {
+			a->save = 1;
+		} else if (strcmp(argv[i], "--no-progress") == 0) {
+			a->progress = 0;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return -1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "wachter scan: unknown or incomplete option '%s'\n",
+				argv[i]);
+			return 2;
+		} else if (a->target) {
+			fprintf(stderr, "wachter scan: one target at a time ('%s' and '%s')\n",
+				a->target, argv[i]);
+			return 2;
+		} else {
+			a->target = argv[i];
+		}
+	}
+	if (!a->target) {
+		usage(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+static int save_result(const struct wachter_config *cfg, const struct scan_result *res,
+		       struct logger *lg)
+{
+	struct store *st = NULL;
+	struct store_opts so = {.busy_timeout_ms = (int)cfg->store_busy_timeout_ms};
+	int64_t id = 0;
+	int r;
+
+	r = store_open(cfg->store_url, &so, lg, &st);
+	if (r == 0)
+		r = store_migrate(st, NULL, NULL);
+	if (r == 0)
+		r = scan_save(st, res, &id);
+	if (r)
+		fprintf(stderr, "wachter scan: could not save the scan to %s: %s%s%s\n",
+			cfg->store_url, err_str(r), st ? ": " : "", st ? store_errmsg(st) : "");
+	else
+		fprintf(stderr, "wachter scan: saved as scan %lld in %s\n", (long long)id,
+			cfg->store_url);
+	store_close(st);
+	return r;
+}
+
+int scan_cli(int argc, char **argv, const struct wachter_config *cfg, struct logger *lg)
+{
+	struct scan_args a = {0};
+	struct scan_result res;
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	struct sigaction sa = {0}, old_int, old_term;
+	size_t i, serious = 0;
+	int r, rc;
+
+	a.o.ports = cfg->scan_ports;
+	a.o.concurrency = (int)cfg->scan_concurrency;
+	a.o.rate_per_target = (int)cfg->scan_rate_per_target;
+	a.o.timeout_ms = (int)cfg->scan_timeout_ms;
+	a.o.retries = (int)cfg->scan_retries;
+	a.o.ca_file = cfg->scan_ca_file[0] ? cfg->scan_ca_file : NULL;
+	a.resolver = cfg->scan_resolver[0] ? cfg->scan_resolver : NULL;
+	a.lang = cfg->scan_lang == WACHTER_LANG_EN ? LANG_EN : LANG_NL;
+	a.progress = 1;
+	rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	a.o.resolver = a.resolver;
+	a.o.cancel = &scan_stop;
+	if (a.progress && isatty(STDERR_FILENO)) {
+		a.o.progress = show_progress;
+		a.o.progress_arg = NULL;
+	}
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	scan_result_init(&res);
+	r = scan_run(a.target, &a.o, &res, &err, lg);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (r && r != ERR_CANCELED) {
+		fprintf(stderr, "wachter scan: %s: %s\n", a.target, err.len ? err.ptr : err_str(r));
+		rc = r == ERR_NOMEM ? 1 : 2;
+		goto out;
+	}
+	r = a.json ? scan_report_json(&res, a.lang, &out) : scan_report_text(&res, a.lang, &out);
+	if (r) {
+		fprintf(stderr, "wachter scan: cannot write the report: %s\n", err_str(r));
+		rc = 1;
+		goto out;
+	}
+	fwrite(out.ptr, 1, out.len, stdout);
+	fflush(stdout);
+	if (a.save && save_result(cfg, &res, lg) != 0) {
+		rc = 1;
+		goto out;
+	}
+	for (i = 0; i < res.findings.n; i++)
+		serious += res.findings.v[i].sev > SEV_INFO;
+	rc = serious || !res.complete ? 1 : 0;
+out:
+	buf_release(&out);
+	buf_release(&err);
+	scan_result_release(&res);
+	return rc;
+}

@@ -1,0 +1,400 @@
+/*
+ * scan.c: one target from start to findings. The port scan runs first over
+ * every address; then a pool of workers takes the open ports one at a time
+ * for identification, exposure checks and TLS, each into its own findings
+ * list, merged in port order at the end so reports are deterministic.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/dns.h"
+#include "net/net.h"
+#include "scan/scan_int.h"
+#include "svc/svc.h"
+#include "tls/tls.h"
+
+void scan_result_init(struct scan_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	findings_init(&res->findings);
+}
+
+void scan_result_release(struct scan_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nhosts; i++)
+		free(res->hosts[i].svc);
+	free(res->hosts);
+	findings_release(&res->findings);
+	scan_result_init(res);
+}
+
+/* One open port to look at. */
+struct scan_job {
+	struct scan_host *host;
+	struct net_addr addr;
+	struct scan_service svc;
+	struct findings found;
+	int done;
+};
+
+struct scan_pool {
+	struct scan_job *jobs;
+	size_t n;
+	size_t next;
+	size_t finished;
+	pthread_mutex_t mu;
+	const struct scan_opts *o;
+	struct logger *lg;
+};
+
+TESTABLE enum tls_starttls scan_starttls_for(const char *service, uint16_t port)
+{
+	if (strcmp(service, "smtp") == 0 && port != 465)
+		return TLS_STARTTLS_SMTP;
+	if (strcmp(service, "imap") == 0 && port != 993)
+		return TLS_STARTTLS_IMAP;
+	if (strcmp(service, "pop3") == 0 && port != 995)
+		return TLS_STARTTLS_POP3;
+	if (strcmp(service, "ftp") == 0 && port != 990)
+		return TLS_STARTTLS_FTP;
+	return TLS_STARTTLS_NONE;
+}
+
+/* The host name for SNI and name checks: only a name, never an address. */
+static const char *sni_for(const struct scan_host *h)
+{
+	struct net_addr tmp;
+
+	if (net_addr_parse(h->name, 0, &tmp) == 0)
+		return NULL;
+	return h->name;
+}
+
+static void copy_info(struct scan_service *s, const struct svc_info *info)
+{
+	str_lcpy(s->service, info->service, sizeof(s->service));
+	str_lcpy(s->product, info->product, sizeof(s->product));
+	str_lcpy(s->version, info->version, sizeof(s->version));
+	str_lcpy(s->cpe, info->cpe, sizeof(s->cpe));
+	str_lcpy(s->extra, info->extra, sizeof(s->extra));
+	s->tls = info->tls;
+}
+
+static int scan_tls(struct scan_job *j, const struct svc_info *info, const struct scan_opts *o,
+		    struct logger *lg)
+{
+	struct tls_scan_opts to = {
+	    .sni = sni_for(j->host),
+	    .ca_file = o->ca_file,
+	    .timeout_ms = o->timeout_ms,
+	    .starttls =
+		info->tls ? TLS_STARTTLS_NONE : scan_starttls_for(info->service, j->svc.port),
+	    .now = o->now,
+	};
+	struct tls_report rep;
+	int r;
+
+	if (!info->tls && to.starttls == TLS_STARTTLS_NONE)
+		return 0;
+	tls_report_init(&rep);
+	r = tls_scan(&j->addr, &to, &rep, &j->found, lg);
+	if (r == 0 && rep.tls)
+		j->svc.tls = 1;
+	else if (r == ERR_PROTO && to.starttls == TLS_STARTTLS_SMTP)
+		r = findings_add(&j->found, "MAIL-09", -1, CONF_HIGH, j->host->name, j->svc.port,
+				 "STARTTLS not offered or refused", NULL);
+	else if (r == ERR_PROTO || r == ERR_TLS || r == ERR_CONN || r == ERR_TIMEOUT)
+		r = 0; /* STARTTLS absent on IMAP/POP3/FTP is MAIL-16's business */
+	tls_report_release(&rep);
+	return r;
+}
+
+static int scan_job_run(struct scan_job *j, const struct scan_opts *o, struct logger *lg)
+{
+	struct svc_info info;
+	int r;
+
+	r = svc_identify(&j->addr, sni_for(j->host), o->timeout_ms, &info, lg);
+	if (r == ERR_CONN || r == ERR_TIMEOUT) {
+		/* Open during the port scan, gone now: say so, don't guess. */
+		r = findings_addf(&j->found, "SCAN-03", -1, CONF_HIGH, j->host->name, j->svc.port,
+				  NULL, "port stopped accepting connections during the scan (%s)",
+				  err_str(r));
+		goto out;
+	}
+	if (r)
+		goto out;
+	copy_info(&j->svc, &info);
+	if (info.error && strcmp(info.service, "unknown") == 0) {
+		r = findings_addf(&j->found, "SCAN-03", -1, CONF_MEDIUM, j->host->name, j->svc.port,
+				  info.evidence, "no known protocol answered (%s)",
+				  err_str(info.error));
+		if (r)
+			goto out;
+	}
+	if (o->ports_only)
+		goto out;
+	r = svc_check(&j->addr, j->host->name, &info, o->timeout_ms, &j->found, lg);
+	if (r)
+		goto out;
+	r = scan_tls(j, &info, o, lg);
+out:
+	svc_info_release(&info);
+	return r;
+}
+
+static void *scan_worker(void *arg)
+{
+	struct scan_pool *p = arg;
+
+	for (;;) {
+		struct scan_job *j;
+		int r;
+
+		pthread_mutex_lock(&p->mu);
+		if (p->next >= p->n || (p->o->cancel && *p->o->cancel)) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		j = &p->jobs[p->next++];
+		pthread_mutex_unlock(&p->mu);
+		r = scan_job_run(j, p->o, p->lg);
+		if (r)
+			LOG_WARN(p->lg, "msg=\"service scan failed\" target=%s port=%u err=\"%s\"",
+				 j->host->name, j->svc.port, err_str(r));
+		pthread_mutex_lock(&p->mu);
+		j->done = 1;
+		p->finished++;
+		if (p->o->progress)
+			p->o->progress(p->o->progress_arg, SCAN_PHASE_SERVICES, p->finished, p->n);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+static int run_pool(struct scan_pool *p, int workers)
+{
+	pthread_t th[64];
+	int i, started = 0;
+
+	if (workers <= 0)
+		workers = 16;
+	if (workers > (int)ARRAY_SIZE(th))
+		workers = (int)ARRAY_SIZE(th);
+	if ((size_t)workers > p->n)
+		workers = (int)p->n;
+	for (i = 0; i < workers; i++) {
+		if (pthread_create(&th[i], NULL, scan_worker, p) != 0)
+			break;
+		started++;
+	}
+	if (started == 0 && p->n)
+		scan_worker(p); /* no threads to be had: do it here */
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	return 0;
+}
+
+/* Turn the port scan result into hosts and one job per open port. */
+static int make_jobs(struct scan_result *res, const struct net_target *t, size_t nt,
+		     const struct net_port_result *pr, struct scan_pool *p)
+{
+	size_t i, k, nj = 0;
+
+	res->hosts = calloc(nt, sizeof(*res->hosts));
+	if (!res->hosts)
+		return ERR_NOMEM;
+	res->nhosts = nt;
+	for (i = 0; i < nt; i++)
+		nj += pr->t[i].n_open;
+	p->jobs = nj ? calloc(nj, sizeof(*p->jobs)) : NULL;
+	if (nj && !p->jobs)
+		return ERR_NOMEM;
+	for (i = 0; i < nt; i++) {
+		struct scan_host *h = &res->hosts[i];
+		const struct net_port_target_result *tr = &pr->t[i];
+
+		str_lcpy(h->name, t[i].name, sizeof(h->name));
+		net_addr_str(&t[i].addr, h->addr);
+		h->answered = tr->n_open > 0 || tr->closed > 0;
+		for (k = 0; k < tr->n_open; k++) {
+			struct scan_job *j = &p->jobs[p->n++];
+
+			j->host = h;
+			j->addr = t[i].addr;
+			net_addr_set_port(&j->addr, tr->open[k]);
+			j->svc.port = tr->open[k];
+			str_lcpy(j->svc.service, "unknown", sizeof(j->svc.service));
+			findings_init(&j->found);
+		}
+	}
+	return 0;
+}
+
+/* Collect the jobs' services and findings into the result, in port order. */
+static int collect(struct scan_result *res, struct scan_pool *p)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < p->n; i++) {
+		struct scan_job *j = &p->jobs[i];
+		struct scan_host *h = j->host;
+
+		if (!h->svc) {
+			size_t k, cnt = 0;
+
+			for (k = i; k < p->n && p->jobs[k].host == h; k++)
+				cnt++;
+			h->svc = calloc(cnt, sizeof(*h->svc));
+			if (!h->svc)
+				return ERR_NOMEM;
+		}
+		h->svc[h->nsvc++] = j->svc;
+		if (r == 0)
+			r = findings_move(&res->findings, &j->found);
+	}
+	return r;
+}
+
+static int note_silent_hosts(struct scan_result *res, const struct net_port_result *pr)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < res->nhosts; i++) {
+		const struct net_port_target_result *tr = &pr->t[i];
+
+		if (res->hosts[i].answered)
+			continue;
+		r = findings_addf(&res->findings, "SCAN-02", -1, CONF_HIGH, res->hosts[i].name, -1,
+				  NULL, "%s (%s): no answer on %zu ports (%zu filtered%s%s)",
+				  res->hosts[i].name, res->hosts[i].addr, res->ports_scanned,
+				  tr->filtered, tr->first_error ? ", " : "",
+				  tr->first_error ? err_str(tr->first_error) : "");
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Names go to the configured resolver when there is one; literals and
+ * CIDR blocks never touch DNS. */
+static int expand_target(const char *target, const struct scan_opts *o, struct net_target **t,
+			 size_t *nt, struct buf *err)
+{
+	char addrs[DNS_MAX_ADDRS][DNS_ADDRSTR_MAX];
+	size_t n = 0, i;
+	int max = o->max_targets ? o->max_targets : 4096;
+	int r;
+
+	if (!o->resolver)
+		return net_targets_expand(target, max, t, nt, err);
+	r = net_targets_expand_flags(target, max, NET_TARGETS_NO_RESOLVE, t, nt, NULL);
+	if (r != ERR_PARSE)
+		return r ? net_targets_expand_flags(target, max, NET_TARGETS_NO_RESOLVE, t, nt, err)
+			 : 0;
+	r = dns_resolve_addrs(target, o->resolver, o->timeout_ms, addrs, DNS_MAX_ADDRS, &n, err);
+	if (r == ERR_TIMEOUT || r == ERR_RESOLVE)
+		return ERR_RESOLVE;
+	if (r)
+		return r;
+	*t = calloc(n, sizeof(**t));
+	if (!*t)
+		return ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		str_lcpy((*t)[i].name, target, sizeof((*t)[i].name));
+		if (net_addr_parse(addrs[i], 0, &(*t)[i].addr) != 0) {
+			free(*t);
+			*t = NULL;
+			return ERR_PARSE;
+		}
+	}
+	*nt = n;
+	return 0;
+}
+
+static void port_progress(void *arg, size_t done, size_t total)
+{
+	const struct scan_opts *o = arg;
+
+	o->progress(o->progress_arg, SCAN_PHASE_PORTS, done, total);
+}
+
+int scan_run(const char *target, const struct scan_opts *o, struct scan_result *res,
+	     struct buf *err, struct logger *lg)
+{
+	struct scan_opts opts = *o;
+	struct net_target *t = NULL;
+	size_t nt = 0, np = 0, i;
+	uint16_t *ports = NULL;
+	struct net_scan_opts no = {0};
+	struct net_port_result pr = {0};
+	struct scan_pool pool = {0};
+	int r;
+
+	scan_result_release(res);
+	str_lcpy(res->target, target, sizeof(res->target));
+	res->started = time(NULL);
+	if (opts.timeout_ms <= 0)
+		opts.timeout_ms = 1500;
+	if (opts.now == 0)
+		opts.now = res->started;
+	r = net_ports_parse(opts.ports ? opts.ports : "top1000", &ports, &np, err);
+	if (r)
+		goto out;
+	res->ports_scanned = np;
+	r = expand_target(target, &opts, &t, &nt, err);
+	if (r == ERR_RESOLVE) {
+		/* Not an error of the scan: the report says the name is unknown. */
+		r = findings_add(&res->findings, "SCAN-01", -1, CONF_HIGH, target, -1, err->ptr,
+				 NULL);
+		buf_reset(err);
+		goto out;
+	}
+	if (r)
+		goto out;
+	no.concurrency = opts.concurrency;
+	no.rate_per_target = opts.rate_per_target;
+	no.timeout_ms = opts.timeout_ms;
+	no.retries = opts.retries;
+	no.cancel = opts.cancel;
+	if (opts.progress) {
+		no.progress = port_progress;
+		no.progress_arg = &opts;
+	}
+	r = net_portscan(t, nt, ports, np, &no, &pr, lg);
+	if (r && r != ERR_CANCELED)
+		goto out;
+	if (make_jobs(res, t, nt, &pr, &pool) != 0) {
+		r = ERR_NOMEM;
+		goto out;
+	}
+	if (r == ERR_CANCELED)
+		goto out;
+	pool.o = &opts;
+	pool.lg = lg;
+	pthread_mutex_init(&pool.mu, NULL);
+	run_pool(&pool, opts.workers);
+	pthread_mutex_destroy(&pool.mu);
+	r = collect(res, &pool);
+	if (r == 0)
+		r = note_silent_hosts(res, &pr);
+	if (r == 0 && opts.cancel && *opts.cancel)
+		r = ERR_CANCELED;
+	if (r == 0)
+		res->complete = 1;
+out:
+	for (i = 0; i < pool.n; i++)
+		findings_release(&pool.jobs[i].found);
+	free(pool.jobs);
+	net_port_result_release(&pr);
+	free(ports);
+	free(t);
+	res->finished = time(NULL);
+	findings_sort(&res->findings);
+	return r;
+}
