@@ -309,6 +309,13 @@ int kb_validate(struct kb *kb, const unsigned char *map, size_t size);
 /* CVE id formatting. */
 void feed_cve_id(uint32_t year, uint32_t num, char out[32]);
 
+/* TESTABLE helpers (static outside unit tests). */
+#ifdef WACHTER_TESTING
+int feed_cpe_vendor_product(const char *cpe, size_t len, struct buf *out);
+int feed_epss_prob(const struct cursor *in, uint32_t *out);
+enum feed_format feed_detect(const unsigned char *p, size_t n);
+#endif
+
 /* feed_ignore: drop a result on purpose (a message that could not be built). */
 static inline void feed_ignore(int r)
 {
