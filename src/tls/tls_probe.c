@@ -183,7 +183,10 @@ int tls_probe(struct tls_ctx *cx, const void *hello, size_t len, int want_ske,
 		goto out;
 	}
 	r = net_recv_until(&c, &in, TLS_HS_MAX, cx->timeout_ms, response_done, &pa);
-	if (pa.r == 0) {
+	LOG_DEBUG(cx->lg, "tls reply read=%s bytes=%zu", err_str(r), in.len);
+	/* whatever ended the read (done, close, timeout, cap), judge the bytes */
+	pa.r = tls_parse_response((const uint8_t *)in.ptr, in.len, want_ske, sh);
+	if (pa.r == 0 || (pa.r == ERR_EOF && sh->kind == TLS_RESP_HELLO)) {
 		r = 0;
 	} else if (pa.r == ERR_PROTO || pa.r == ERR_PARSE) {
 		LOG_DEBUG(cx->lg, "reply is not tls err=%s bytes=%zu", err_str(pa.r), in.len);

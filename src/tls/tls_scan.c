@@ -299,26 +299,43 @@ static int is_fs(const struct tls_suite *t)
 	return tls_suite_fs(t);
 }
 
+static int is_ecdhe_rsa(const struct tls_suite *t)
+{
+	return is_ecdhe(t) && strcmp(t->au, "RSA") == 0;
+}
+
+/*
+ * In TLS <= 1.2 supported_groups also limits the curve of an ECDSA
+ * certificate, so offering one group alone would hide an ECDSA-only
+ * server: use RSA-signed ECDHE suites when there are any, else add the
+ * NIST curves after the tested one and count only an exact answer.
+ */
 static void do_group12(struct scan *s, uint16_t group, size_t gi)
 {
-	uint16_t ids[TLS_HELLO_MAX_SUITES];
+	static const uint16_t nist[] = {0x0017, 0x0018, 0x0019};
+	uint16_t ids[TLS_HELLO_MAX_SUITES], groups[4];
 	struct tls_hello_opts ho;
 	struct tls_server_hello sh;
 	int v = best12(s), r;
-	size_t n;
+	size_t n, ng = 0, i;
 
 	if (v < 0)
 		return;
-	n = accepted_ids(s, v, is_ecdhe, 0, ids, ARRAY_SIZE(ids));
+	groups[ng++] = group;
+	n = accepted_ids(s, v, is_ecdhe_rsa, 0, ids, ARRAY_SIZE(ids));
+	if (n == 0) {
+		n = accepted_ids(s, v, is_ecdhe, 0, ids, ARRAY_SIZE(ids));
+		for (i = 0; i < ARRAY_SIZE(nist); i++)
+			if (nist[i] != group)
+				groups[ng++] = nist[i];
+	}
 	if (n == 0)
 		return;
 	hello_for(&ho, s, v, ids, n);
-	ho.groups = &group;
-	ho.n_groups = 1;
+	ho.groups = groups;
+	ho.n_groups = ng;
 	r = tls_probe_hello(&s->cx, &ho, 1, &sh);
 	note_result(s, r);
-	LOG_DEBUG(s->cx.lg, "group probe group=0x%04x err=%s kind=%d ske=%d got=0x%04x", group,
-		  err_str(r), sh.kind, sh.have_ske, sh.ske_group);
 	if (r == 0 && sh.kind == TLS_RESP_HELLO && sh.have_ske && sh.ske_group == group) {
 		pthread_mutex_lock(&s->cx.mu);
 		s->g12[gi] = 1;
