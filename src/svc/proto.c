@@ -470,18 +470,18 @@ int svc_parse_vnc(const unsigned char *p, size_t len, uint16_t port, struct svc_
 }
 
 /*
- * Telnet: IAC negotiation first (IAC DO/DONT/WILL/WONT opt or IAC SB).
- * The order of the options a daemon asks for first tells them apart:
- * GNU inetutils telnetd asks DO TTYPE (24) and then DO TSPEED (32) in
- * separate writes and SB as soon as WILL arrives; netkit (Linux telnetd)
- * sends its four DOs in one write. With no other way, the fingerprint of
- * the first write is kept in extra.
+ * Telnet: IAC negotiation first (IAC DO/DONT/WILL/WONT opt). The options a
+ * daemon asks for first tell them apart: netkit (nmap's "Linux telnetd")
+ * sends DO TTYPE, TSPEED, XDISPLOC, NEW-ENVIRON in one write; GNU inetutils
+ * telnetd (Debian 12) starts with WILL AUTHENTICATION, WILL ENCRYPT, then
+ * DO TTYPE.
  */
 int svc_parse_telnet(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out)
 {
 	static const unsigned char netkit[] = {0xff, 0xfd, 0x18, 0xff, 0xfd, 0x20,
 					       0xff, 0xfd, 0x23, 0xff, 0xfd, 0x27};
-	static const unsigned char inetutils[] = {0xff, 0xfd, 0x18};
+	static const unsigned char inetutils[] = {0xff, 0xfb, 0x25, 0xff, 0xfb,
+						  0x26, 0xff, 0xfd, 0x18};
 	size_t i = 0, nopt = 0;
 
 	if (len == 0)
@@ -512,7 +512,7 @@ int svc_parse_telnet(const unsigned char *p, size_t len, uint16_t port, struct s
 	out->product[0] = out->version[0] = '\0';
 	if (len == sizeof(netkit) && memcmp(p, netkit, len) == 0)
 		set_str(out->product, sizeof(out->product), "Linux telnetd");
-	else if (len == sizeof(inetutils) && memcmp(p, inetutils, len) == 0)
+	else if (len >= sizeof(inetutils) && memcmp(p, inetutils, sizeof(inetutils)) == 0)
 		set_str(out->product, sizeof(out->product), "GNU inetutils telnetd");
 	snprintf(out->extra, sizeof(out->extra), "%zu option requests", nopt);
 	return SVC_YES;

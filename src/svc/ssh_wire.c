@@ -1,8 +1,8 @@
 /*
  * ssh_wire.c: just enough of the SSH transport (RFC 4253) to read a
  * server's KEXINIT (SVC-11) and to ask which user authentication methods it
- * offers (SVC-12): curve25519-sha256 key exchange (libsodium), aes-ctr and
- * hmac-sha2-256 (OpenSSL), then a "none" USERAUTH_REQUEST. The host key
+ * offers (SVC-12): curve25519-sha256 key exchange (libsodium), AES-GCM or
+ * AES-CTR with hmac-sha2-256 (OpenSSL), then a "none" USERAUTH_REQUEST. The host key
  * signature is not verified: nothing secret is sent and nothing received is
  * trusted beyond the list of method names. See docs/services.md.
  */
@@ -32,6 +32,8 @@ enum {
 	SSH_MSG_USERAUTH_BANNER = 53,
 };
 
+enum { SSH_KEYED_NONE = 0, SSH_KEYED_CTR = 1, SSH_KEYED_GCM = 2 };
+
 struct ssh_sess {
 	struct svc_conn c;
 	struct buf in; /* bytes received and not yet consumed */
@@ -39,9 +41,10 @@ struct ssh_sess {
 	uint32_t seq_in, seq_out;
 	EVP_CIPHER_CTX *enc, *dec;
 	unsigned char mac_out[32], mac_in[32];
-	struct buf plain; /* the packet being decrypted */
-	int keyed;
-	char ident[256]; /* the server's identification line, no CR LF */
+	struct buf plain;		     /* the packet being decrypted */
+	int keyed;			     /* SSH_KEYED_* */
+	unsigned char iv_out[12], iv_in[12]; /* GCM: fixed(4) + counter(8) */
+	char ident[256];		     /* the server's identification line, no CR LF */
 };
 
 static void sess_release(struct ssh_sess *s)
@@ -138,11 +141,84 @@ static int mac_seq(const unsigned char key[32], const unsigned char seq[4], cons
 	return r;
 }
 
+/* gcm_next: increment the invocation counter of a GCM IV (RFC 5647 7.1). */
+static void gcm_next(unsigned char iv[12])
+{
+	int i;
+
+	for (i = 11; i >= 4; i--)
+		if (++iv[i] != 0)
+			break;
+}
+
+/* gcm_seal: encrypt pkt[4..total) in place, length as AAD, tag after. */
+static int gcm_seal(struct ssh_sess *s, unsigned char *pkt, size_t total)
+{
+	int outl, r = ERR_TLS;
+
+	if (EVP_EncryptInit_ex(s->enc, NULL, NULL, NULL, s->iv_out) == 1 &&
+	    EVP_EncryptUpdate(s->enc, NULL, &outl, pkt, 4) == 1 &&
+	    EVP_EncryptUpdate(s->enc, pkt + 4, &outl, pkt + 4, (int)(total - 4)) == 1 &&
+	    EVP_EncryptFinal_ex(s->enc, pkt + total, &outl) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(s->enc, EVP_CTRL_GCM_GET_TAG, 16, pkt + total) == 1)
+		r = 0;
+	gcm_next(s->iv_out);
+	return r;
+}
+
+/* gcm_open: decrypt a whole packet p (length, body, tag) into out. */
+static int gcm_open(struct ssh_sess *s, const unsigned char *p, uint32_t plen, unsigned char *out)
+{
+	int outl, r = ERR_PROTO;
+
+	memcpy(out, p, 4);
+	if (EVP_DecryptInit_ex(s->dec, NULL, NULL, NULL, s->iv_in) == 1 &&
+	    EVP_DecryptUpdate(s->dec, NULL, &outl, p, 4) == 1 &&
+	    EVP_DecryptUpdate(s->dec, out + 4, &outl, p + 4, (int)plen) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(s->dec, EVP_CTRL_GCM_SET_TAG, 16, (void *)(p + 4 + plen)) == 1 &&
+	    EVP_DecryptFinal_ex(s->dec, out + 4 + plen, &outl) == 1)
+		r = 0;
+	gcm_next(s->iv_in);
+	return r;
+}
+
+/* recv_gcm: the next GCM packet, decrypted into s->plain. */
+static int recv_gcm(struct ssh_sess *s, uint32_t *plen_out)
+{
+	const unsigned char *p;
+	uint32_t plen;
+	int r;
+
+	r = fill(s, 4);
+	if (r)
+		return r;
+	p = (const unsigned char *)s->in.ptr + s->off;
+	plen = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	if (plen < 16 || plen > SSH_PACKET_MAX || plen % 16 != 0)
+		return ERR_PROTO;
+	r = fill(s, 4 + plen + 16);
+	if (r == 0)
+		r = buf_grow(&s->plain, 4 + plen + 16);
+	if (r)
+		return r;
+	p = (const unsigned char *)s->in.ptr + s->off;
+	r = gcm_open(s, p, plen, (unsigned char *)s->plain.ptr);
+	if (r)
+		return r;
+	s->plain.len = 4 + plen;
+	s->off += 4 + plen + 16;
+	*plen_out = plen;
+	return 0;
+}
+
 /* send_packet: frame (and once keyed, encrypt and MAC) one payload. */
 static int send_packet(struct ssh_sess *s, const unsigned char *pl, size_t len)
 {
 	unsigned char pkt[2048], mac[EVP_MAX_MD_SIZE], seq[4];
-	size_t block = s->keyed ? 16 : 8, pad = block - ((len + 5) % block), total;
+	size_t block = s->keyed ? 16 : 8, total;
+	/* GCM leaves the length field out of the block alignment */
+	size_t aligned = s->keyed == SSH_KEYED_GCM ? len + 1 : len + 5;
+	size_t pad = block - (aligned % block);
 	unsigned int ml = 0;
 	int outl, r;
 
@@ -158,7 +234,12 @@ static int send_packet(struct ssh_sess *s, const unsigned char *pl, size_t len)
 	pkt[4] = (unsigned char)pad;
 	memcpy(pkt + 5, pl, len);
 	randombytes_buf(pkt + 5 + len, pad);
-	if (s->keyed) {
+	if (s->keyed == SSH_KEYED_GCM) {
+		r = gcm_seal(s, pkt, total);
+		if (r)
+			return r;
+		total += 16;
+	} else if (s->keyed) {
 		seq[0] = (unsigned char)(s->seq_out >> 24);
 		seq[1] = (unsigned char)(s->seq_out >> 16);
 		seq[2] = (unsigned char)(s->seq_out >> 8);
@@ -190,6 +271,12 @@ static int recv_packet(struct ssh_sess *s, struct buf *pl)
 
 	for (;;) {
 		buf_reset(&s->plain);
+		if (s->keyed == SSH_KEYED_GCM) {
+			r = recv_gcm(s, &plen);
+			if (r)
+				return r;
+			goto have_packet;
+		}
 		r = fill(s, block);
 		if (r)
 			return r;
@@ -236,6 +323,7 @@ static int recv_packet(struct ssh_sess *s, struct buf *pl)
 				return ERR_PROTO;
 		}
 		s->off += 4 + plen + maclen;
+	have_packet:
 		s->seq_in++;
 		p = (const unsigned char *)s->plain.ptr;
 		pad = p[4];
@@ -321,7 +409,8 @@ static const char *choose(const char *const *ours, const struct cursor *theirs)
 }
 
 static const char *const our_kex[] = {"curve25519-sha256", "curve25519-sha256@libssh.org", NULL};
-static const char *const our_enc[] = {"aes128-ctr", "aes256-ctr", NULL};
+static const char *const our_enc[] = {"aes128-gcm@openssh.com", "aes256-gcm@openssh.com",
+				      "aes128-ctr", "aes256-ctr", NULL};
 static const char *const our_mac[] = {"hmac-sha2-256", NULL};
 
 static int build_kexinit(struct buf *b)
@@ -338,7 +427,8 @@ static int build_kexinit(struct buf *b)
 	{
 		static const char hk[] = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
 					 "ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa";
-		static const char enc[] = "aes128-ctr,aes256-ctr";
+		static const char enc[] =
+		    "aes128-gcm@openssh.com,aes256-gcm@openssh.com,aes128-ctr,aes256-ctr";
 		static const char mac[] = "hmac-sha2-256";
 
 		if (r == 0)
@@ -399,8 +489,9 @@ static int set_keys(struct ssh_sess *s, const struct buf *kmp, const unsigned ch
 		    const char *enc)
 {
 	unsigned char iv_c[32], iv_s[32], k_c[32], k_s[32];
-	const EVP_CIPHER *ci =
-	    strcmp(enc, "aes256-ctr") == 0 ? EVP_aes_256_ctr() : EVP_aes_128_ctr();
+	int gcm = strstr(enc, "-gcm@") != NULL, big = strncmp(enc, "aes256", 6) == 0;
+	const EVP_CIPHER *ci = gcm ? (big ? EVP_aes_256_gcm() : EVP_aes_128_gcm())
+				   : (big ? EVP_aes_256_ctr() : EVP_aes_128_ctr());
 	int r;
 
 	r = derive(kmp, h, 'A', iv_c);
@@ -418,12 +509,28 @@ static int set_keys(struct ssh_sess *s, const struct buf *kmp, const unsigned ch
 		goto out;
 	s->enc = EVP_CIPHER_CTX_new();
 	s->dec = EVP_CIPHER_CTX_new();
-	if (!s->enc || !s->dec || EVP_EncryptInit_ex(s->enc, ci, NULL, k_c, iv_c) != 1 ||
-	    EVP_DecryptInit_ex(s->dec, ci, NULL, k_s, iv_s) != 1) {
-		r = ERR_TLS;
+	if (!s->enc || !s->dec) {
+		r = ERR_NOMEM;
 		goto out;
 	}
-	s->keyed = 1;
+	if (gcm) {
+		/* the IV goes in per packet (fixed part + counter) */
+		memcpy(s->iv_out, iv_c, 12);
+		memcpy(s->iv_in, iv_s, 12);
+		if (EVP_EncryptInit_ex(s->enc, ci, NULL, NULL, NULL) != 1 ||
+		    EVP_CIPHER_CTX_ctrl(s->enc, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) != 1 ||
+		    EVP_EncryptInit_ex(s->enc, NULL, NULL, k_c, NULL) != 1 ||
+		    EVP_DecryptInit_ex(s->dec, ci, NULL, NULL, NULL) != 1 ||
+		    EVP_CIPHER_CTX_ctrl(s->dec, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) != 1 ||
+		    EVP_DecryptInit_ex(s->dec, NULL, NULL, k_s, NULL) != 1)
+			r = ERR_TLS;
+	} else if (EVP_EncryptInit_ex(s->enc, ci, NULL, k_c, iv_c) != 1 ||
+		   EVP_DecryptInit_ex(s->dec, ci, NULL, k_s, iv_s) != 1) {
+		r = ERR_TLS;
+	}
+	if (r)
+		goto out;
+	s->keyed = gcm ? SSH_KEYED_GCM : SSH_KEYED_CTR;
 out:
 	mem_zero(k_c, sizeof(k_c));
 	mem_zero(k_s, sizeof(k_s));
@@ -489,7 +596,8 @@ static int kex(struct ssh_sess *s, struct logger *lg)
 	}
 	enc = choose(our_enc, &k.list[2]);
 	if (!choose(our_kex, &k.list[0]) || !enc || choose(our_enc, &k.list[3]) != enc ||
-	    !choose(our_mac, &k.list[4]) || !choose(our_mac, &k.list[5]) ||
+	    (!strstr(enc, "-gcm@") &&
+	     (!choose(our_mac, &k.list[4]) || !choose(our_mac, &k.list[5]))) ||
 	    !in_list(&k.list[6], "none") || !in_list(&k.list[7], "none")) {
 		LOG_DEBUG(lg, "ssh no common algorithms");
 		r = ERR_UNSUPP;

@@ -145,8 +145,8 @@ int ssh_rate_algos(const struct ssh_kexinit *k, struct buf *bad, struct buf *wea
 int ssh_check_algos(const struct net_addr *a, const char *target, int timeout_ms,
 		    struct findings *out, struct logger *lg) WUR;
 /*
- * ssh_auth_methods: a real SSH handshake (curve25519-sha256, aes128-ctr or
- * aes256-ctr, hmac-sha2-256) up to a "none" user authentication request,
+ * ssh_auth_methods: a real SSH handshake (curve25519-sha256, AES-GCM or
+ * AES-CTR with hmac-sha2-256) up to a "none" user authentication request,
  * giving the server's list of methods ("publickey,password") into methods.
  * ERR_UNSUPP when the server offers none of our algorithms.
  */
