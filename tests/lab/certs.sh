@@ -91,6 +91,8 @@ lab_certs() {
 	cp "$LAB/certs/selfsigned.pem" "$LAB/certs/selfsigned.chain.pem"
 	# Weak DH group for the DHE host (1024 bits; RFC 7919 groups are >= 2048).
 	openssl dhparam -out "$LAB/certs/dh1024.pem" 1024 2>/dev/null || die "dhparam"
+	cat "$LAB/certs/weak-dh.chain.pem" "$LAB/certs/dh1024.pem" \
+		>"$LAB/certs/weak-dh.chain-dh.pem"
 	rm -f "$LAB/ca/tmp.csr"
 	chmod 755 "$LAB/ca" "$LAB/certs"
 	chmod 644 "$LAB/certs"/*.pem "$LAB/ca/ca.pem"

@@ -110,10 +110,11 @@ postfix_instance() {
 }
 svc_postfix_mail() { postfix_instance mail 127.77.0.50; }
 svc_postfix_relay() {
-	postfix_instance relay 127.77.0.51 "smtpd_relay_restrictions = permit"
+	# The classic open relay: every client counts as a trusted network.
+	postfix_instance relay 127.77.0.51 "mynetworks = 0.0.0.0/0"
 }
 svc_postfix_plain() {
-	postfix_instance plain 127.77.0.52 "smtpd_tls_security_level = none" \
+	postfix_instance mail-plain 127.77.0.52 "smtpd_tls_security_level = none" \
 		"smtpd_tls_cert_file =" "smtpd_tls_key_file ="
 }
 
@@ -147,6 +148,18 @@ svc_mariadb() {
 		--log-error="$LAB/log/mariadb.log" --skip-name-resolve \
 		--innodb-buffer-pool-size=16M --performance-schema=OFF
 	mv "$LAB/run/mariadb-launch.pid" "$LAB/run/mariadb.pid"
+	# Without an account for the scanner's host, mariadbd answers with
+	# "host not allowed" instead of its greeting (version banner).
+	[ -f "$d/user-done" ] && return 0
+	n=150
+	while [ "$n" -gt 0 ] && [ ! -S "$d/run/mysqld.sock" ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	mariadb --no-defaults --socket="$d/run/mysqld.sock" -u root -e \
+		"CREATE USER IF NOT EXISTS 'lab'@'%' IDENTIFIED BY 'lab-mariadb-secret-91d2'" \
+		</dev/null >>"$LAB/log/mariadb-launch.log" 2>&1 9>&- || return 1
+	touch "$d/user-done"
 }
 
 svc_postgres() {
