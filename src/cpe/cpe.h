@@ -231,8 +231,9 @@ int cpe_range_init(struct cpe_range *r, const char *criteria, size_t len, bool v
 
 /*
  * cpe_range_set_bound: set one bound to a copy of v[0..len) (at most 256
- * bytes). ERR_INVAL when the other bound of the same side (start or end) is
- * already set, ERR_TOO_BIG, ERR_NOMEM.
+ * bytes). An empty v sets nothing and returns 0 (the NVD 1.1 feeds hold
+ * rows with "" bounds). ERR_INVAL when the other bound of the same side
+ * (start or end) is already set, ERR_TOO_BIG, ERR_NOMEM.
  */
 int cpe_range_set_bound(struct cpe_range *r, enum cpe_bound which, const char *v, size_t len) WUR;
 

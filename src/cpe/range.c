@@ -42,12 +42,12 @@ int cpe_range_set_bound(struct cpe_range *r, enum cpe_bound which, const char *v
 	char **slot = start ? &r->start : &r->end;
 	char *copy;
 
+	if (!v || len == 0)
+		return 0; /* NVD has rows with "" bounds: no bound */
 	if (*slot)
 		return ERR_INVAL;
 	if (len > BOUND_MAX)
 		return ERR_TOO_BIG;
-	if (!v || len == 0)
-		return ERR_INVAL;
 	copy = xstrndup(v, len);
 	if (!copy)
 		return ERR_NOMEM;

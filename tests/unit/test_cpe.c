@@ -466,7 +466,21 @@ static void test_range_flags_and_bounds(void **state)
 	assert_int_equal(cpe_range_set_bound(&r, CPE_END_EXCL, "9.3", 3), 0);
 	/* one bound per side */
 	assert_int_equal(cpe_range_set_bound(&r, CPE_END_INCL, "9.4", 3), ERR_INVAL);
-	assert_int_equal(cpe_range_set_bound(&r, CPE_START_INCL, "", 0), ERR_INVAL);
+	/* an empty bound (seen in NVD 1.1 data) is no bound */
+	assert_int_equal(cpe_range_set_bound(&r, CPE_START_INCL, "", 0), 0);
+	assert_null(r.start);
+	assert_int_equal(cpe_range_set_bound(&r, CPE_START_INCL, "9.0", 3), 0);
+	assert_int_equal(cpe_range_set_bound(&r, CPE_START_EXCL, "9.1", 3), ERR_INVAL);
+	cpe_range_release(&r);
+	assert_int_equal(cpe_range_init(&r, "cpe:/a:openbsd:openssh", 22, true), 0);
+	{
+		char big[300];
+
+		memset(big, '1', sizeof(big));
+		assert_int_equal(cpe_range_set_bound(&r, CPE_END_INCL, big, sizeof(big)),
+				 ERR_TOO_BIG);
+		assert_null(r.end);
+	}
 	cpe_range_release(&r);
 
 	assert_int_equal(cpe_range_init(&r, "cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*", 41, true),
