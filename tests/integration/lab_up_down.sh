@@ -1,0 +1,122 @@
+#!/bin/sh
+# lab_up_down: the lab's life cycle. Two concurrent `up`s from scratch (the
+# lock must serialise them), every host answers on its ports, the closed
+# host answers on none, the planted properties hold (tests/lab/verify), a
+# third `up` changes nothing, `down` leaves no listener and no state dir.
+# Needs root (daemons on privileged ports) and the lab packages.
+set -eu
+
+SRC=${WACHTER_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+LABDIR=$SRC/tests/lab
+export WACHTER_LAB_DIR=${WACHTER_LAB_DIR:-/tmp/wachter-lab}
+LAB=$WACHTER_LAB_DIR
+fail() {
+	echo "lab_up_down: FAIL: $*" >&2
+	"$LABDIR/down" >/dev/null 2>&1 || true
+	exit 1
+}
+
+# listeners: listening addr:port in 127.77.0.0/24 (one line per socket, so
+# a duplicate daemon shows), plus smbd's backend on 127.0.0.1:14450.
+listeners() {
+	ss -ltnH 2>/dev/null | awk '{ print $4 }' |
+		grep -E '^(127\.77\.0\.[0-9]+|127\.0\.0\.1):' |
+		grep -vE '^127\.0\.0\.1:' || true
+	ss -ltnH 2>/dev/null | awk '{ print $4 }' | grep -E '^127\.0\.0\.1:14450$' || true
+}
+
+command -v ss >/dev/null 2>&1 || fail "ss (iproute2) is needed"
+
+# 1. Start from nothing; two concurrent ups.
+"$LABDIR/down" >/dev/null 2>&1
+[ ! -e "$LAB" ] || fail "state dir left after the initial down"
+log1=$(mktemp)
+log2=$(mktemp)
+t0=$(date +%s)
+"$LABDIR/up" >"$log1" 2>&1 &
+p1=$!
+"$LABDIR/up" >"$log2" 2>&1 &
+p2=$!
+r1=0
+r2=0
+wait "$p1" || r1=$?
+wait "$p2" || r2=$?
+t1=$(date +%s)
+if [ "$r1" -ne 0 ] || [ "$r2" -ne 0 ]; then
+	cat "$log1" "$log2" >&2
+	rm -f "$log1" "$log2"
+	fail "up failed ($r1, $r2)"
+fi
+rm -f "$log1" "$log2"
+echo "lab_up_down: concurrent up took $((t1 - t0)) s"
+
+# 2. Every host answers on its ports; the closed host on none.
+n=0
+grep -v '^#' "$LABDIR/hosts.tsv" | grep -v '^[[:space:]]*$' |
+	while IFS='	' read -r addr name role twin ports; do
+		[ -f "$LABDIR/truth/${name%.wachter.test}.tsv" ] ||
+			{ echo "no truth file for $name" >&2; exit 1; }
+		if [ "$ports" = "-" ]; then
+			for p in 21 22 23 25 80 443 445 3306 3389 5432 5900 6379; do
+				if nc -z -w 2 "$addr" "$p" 2>/dev/null; then
+					echo "$name answers on $p" >&2
+					exit 1
+				fi
+			done
+			continue
+		fi
+		old=$IFS
+		IFS=,
+		for p in $ports; do
+			nc -z -w 5 "$addr" "$p" || { echo "$name:$p does not answer" >&2; exit 1; }
+		done
+		IFS=$old
+	done || fail "port check"
+before=$(listeners | sort)
+nports=$(echo "$before" | grep -c 127.77.0.)
+want=$(grep -v '^#' "$LABDIR/hosts.tsv" | cut -f5 | grep -v '^-$' | tr ',' '\n' | grep -c .)
+[ "$nports" -eq "$want" ] || fail "$nports listening sockets on 127.77.0.0/24, want $want"
+
+# 3. Truth files: known check ids, ports of their host.
+SHARED=${WACHTER_SHARED:-$SRC/../shared}
+for f in "$LABDIR"/truth/*.tsv; do
+	h=$(basename "$f" .tsv)
+	ports=$(grep -v '^#' "$LABDIR/hosts.tsv" | awk -F '\t' -v n="$h.wachter.test" '$2 == n { print $5 }')
+	[ -n "$ports" ] || fail "truth/$h.tsv: no such host in hosts.tsv"
+	grep -v '^#' "$f" | grep -v '^$' | while IFS='	' read -r id port note; do
+		id=${id#\?}
+		echo "$id" | grep -qE '^[A-Z]+-[0-9][0-9]$' || { echo "$h: bad id '$id'" >&2; exit 1; }
+		if [ -f "$SHARED/docs/checks.md" ]; then
+			grep -q "^| $id |" "$SHARED/docs/checks.md" ||
+				{ echo "$h: $id not in checks.md" >&2; exit 1; }
+		fi
+		case ",$ports," in *",$port,"*) ;; *) echo "$h: port $port not on host" >&2; exit 1 ;; esac
+		[ -n "$note" ] || { echo "$h: $id without note" >&2; exit 1; }
+	done || fail "truth/$h.tsv"
+done
+
+# 4. What the truth claims is really there.
+"$LABDIR/verify" >"$LAB/log/verify.out" 2>&1 || { cat "$LAB/log/verify.out" >&2; fail "verify"; }
+
+# 5. up again: nothing restarted, nothing duplicated.
+pids_before=$(cat "$LAB"/run/*.pid 2>/dev/null | sort | tr '\n' ' ')
+"$LABDIR/up" >/dev/null 2>&1 || fail "second up"
+pids_after=$(cat "$LAB"/run/*.pid 2>/dev/null | sort | tr '\n' ' ')
+[ "$pids_before" = "$pids_after" ] || fail "second up restarted daemons: $pids_before / $pids_after"
+after=$(listeners | sort)
+[ "$before" = "$after" ] || fail "listeners changed after the second up"
+"$LABDIR/status" >/dev/null || fail "status reports a host down"
+
+# 6. down: no listener, no state, no daemon left.
+pids=$(cat "$LAB"/run/*.pid 2>/dev/null | tr '\n' ' ')
+"$LABDIR/down" >/dev/null 2>&1 || fail "down"
+[ ! -e "$LAB" ] || fail "state dir $LAB left after down"
+left=$(listeners)
+[ -z "$left" ] || fail "still listening after down: $left"
+for p in $pids; do
+	if kill -0 "$p" 2>/dev/null && [ "$(sed -e 's/^.*) //' "/proc/$p/stat" | cut -c1)" != Z ]; then
+		fail "process $p still running after down"
+	fi
+done
+"$LABDIR/down" >/dev/null 2>&1 || fail "down twice"
+echo "lab_up_down: ok"
