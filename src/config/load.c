@@ -156,6 +156,8 @@ int config_load_env(const struct config_opt *t, size_t n, void *dst, const char 
 	size_t i;
 	int r = 0;
 
+	if (!prefix)
+		return ERR_INVAL;
 	for (i = 0; i < n && envp; i++) {
 		const char *v;
 		size_t vl;

@@ -264,6 +264,8 @@ static const struct load_case load_cases[] = {
     {"[main]\n#" LONG_A "\n", 0, 0, "main.count=3"},
     {"", 0, 0, "main.count=3"},
     /* errors, each as file:line: message */
+    {"\xef\xbb\xbf bad\n", 0, ERR_PARSE, "t.conf:1: expected 'key = value'"},
+    {"[main]\r\n\r\ncount\r\n", 0, ERR_PARSE, "t.conf:3: expected 'key = value'"},
     {"[main]\ncount = abc\n", 0, ERR_INVAL,
      "t.conf:2: value 'abc' for main.count is not an integer"},
     {"[main]\ncount = 11\n", 0, ERR_RANGE,
