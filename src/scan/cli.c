@@ -41,6 +41,7 @@ static void usage(FILE *fp)
 	    "  --lang nl|en        language of titles and tips (default from scan.lang)\n"
 	    "  --ca-file FILE      trust anchors for certificate checks (default: system)\n"
 	    "  --resolver IP[:P]   DNS resolver for the target name (default: system)\n"
+	    "  --resolve NAME:ADDR scan NAME at ADDR without asking DNS (like curl)\n"
 	    "  --timeout MS        per network operation (default scan.timeout_ms)\n"
 	    "  --concurrency N     sockets in flight for the port scan\n"
 	    "  --rate N            new connections per second per address (0 = unlimited)\n"
@@ -106,6 +107,8 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			a->lang = strcmp(v, "nl") == 0 ? LANG_NL : LANG_EN;
 		} else if ((v = opt_value(argc, argv, &i, "--ca-file"))) {
 			a->o.ca_file = v;
+		} else if ((v = opt_value(argc, argv, &i, "--resolve"))) {
+			a->o.pin = v;
 		} else if ((v = opt_value(argc, argv, &i, "--resolver"))) {
 			a->resolver = v;
 		} else if ((v = opt_value(argc, argv, &i, "--timeout"))) {

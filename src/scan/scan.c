@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dns/dns.h"
 #include "net/net.h"
@@ -291,6 +292,22 @@ static int expand_target(const char *target, const struct scan_opts *o, struct n
 	int max = o->max_targets ? o->max_targets : 4096;
 	int r;
 
+	if (o->pin) {
+		const char *colon = strchr(o->pin, ':');
+
+		if (!colon || colon == o->pin) {
+			buf_errf(err, "--resolve wants NAME:ADDRESS, not '%s'", o->pin);
+			return ERR_INVAL;
+		}
+		if ((size_t)(colon - o->pin) == strlen(target) &&
+		    strncasecmp(o->pin, target, strlen(target)) == 0) {
+			r = net_targets_expand_flags(colon + 1, 1, NET_TARGETS_NO_RESOLVE, t, nt,
+						     err);
+			if (r == 0)
+				str_lcpy((*t)[0].name, target, sizeof((*t)[0].name));
+			return r;
+		}
+	}
 	if (!o->resolver)
 		return net_targets_expand(target, max, t, nt, err);
 	r = net_targets_expand_flags(target, max, NET_TARGETS_NO_RESOLVE, t, nt, NULL);

@@ -61,6 +61,7 @@ struct scan_opts {
 	int workers;	      /* parallel service probes; 0 = 16 */
 	const char *ca_file;  /* trust anchors for certificate checks; NULL = system */
 	const char *resolver; /* "ip[:port]" to resolve names with; NULL = system */
+	const char *pin;      /* "NAME:ADDR": NAME is at ADDR, no DNS (like curl --resolve) */
 	int ports_only;	      /* 1 = port scan and identification, no checks */
 	int max_targets;      /* addresses a CIDR may expand to; 0 = 4096 */
 	time_t now;	      /* reference time for certificate rules; 0 = now */
