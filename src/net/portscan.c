@@ -37,7 +37,7 @@ struct slot {
 	int64_t deadline_ns;
 };
 
-/* A port waiting for its next attempt; per-target FIFO through next. */
+/* A port waiting for its next attempt; one FIFO for all targets. */
 struct retry {
 	uint32_t target;
 	uint16_t port;
@@ -47,8 +47,7 @@ struct retry {
 
 struct tstate {
 	size_t next_port; /* index of the next fresh probe in ports[] */
-	int rq_head, rq_tail;
-	int active; /* listed in scan.active */
+	int active;	  /* listed in scan.active (fresh ports left) */
 	double tokens;
 	int64_t refill_ns;
 	size_t cap_open;
@@ -69,7 +68,7 @@ struct scan {
 	int nslots, slot_free, head, tail, in_flight;
 	int limit; /* in-flight cap now; lowered on EMFILE and friends */
 	struct retry *rq;
-	int rq_free, rq_count;
+	int rq_free, rq_count, rq_head, rq_tail;
 	struct tstate *ts;
 	size_t *active;
 	size_t nactive, rr;
@@ -234,7 +233,6 @@ static void activate(struct scan *s, size_t ti)
  * that failed for lack of resources keeps its place). */
 static void retry_push(struct scan *s, size_t ti, uint16_t port, uint8_t attempt, int front)
 {
-	struct tstate *ts = &s->ts[ti];
 	int i = s->rq_free;
 	struct retry *q = &s->rq[i];
 
@@ -243,29 +241,29 @@ static void retry_push(struct scan *s, size_t ti, uint16_t port, uint8_t attempt
 	q->port = port;
 	q->attempt = attempt;
 	q->next = -1;
-	if (ts->rq_head < 0) {
-		ts->rq_head = ts->rq_tail = i;
+	if (s->rq_head < 0) {
+		s->rq_head = s->rq_tail = i;
 	} else if (front) {
-		q->next = ts->rq_head;
-		ts->rq_head = i;
+		q->next = s->rq_head;
+		s->rq_head = i;
 	} else {
-		s->rq[ts->rq_tail].next = i;
-		ts->rq_tail = i;
+		s->rq[s->rq_tail].next = i;
+		s->rq_tail = i;
 	}
 	s->rq_count++;
-	activate(s, ti);
 }
 
-static void retry_pop(struct scan *s, size_t ti, uint16_t *port, uint8_t *attempt)
+/* retry_unlink: take entry i (after prev, or the head when prev < 0). */
+static void retry_unlink(struct scan *s, int prev, int i)
 {
-	struct tstate *ts = &s->ts[ti];
-	int i = ts->rq_head;
+	int next = s->rq[i].next;
 
-	*port = s->rq[i].port;
-	*attempt = s->rq[i].attempt;
-	ts->rq_head = s->rq[i].next;
-	if (ts->rq_head < 0)
-		ts->rq_tail = -1;
+	if (prev >= 0)
+		s->rq[prev].next = next;
+	else
+		s->rq_head = next;
+	if (s->rq_tail == i)
+		s->rq_tail = prev;
 	s->rq[i].next = s->rq_free;
 	s->rq_free = i;
 	s->rq_count--;
@@ -500,55 +498,87 @@ static void deactivate(struct scan *s, size_t k)
 }
 
 /*
- * launch: start probes until the in-flight cap is reached or every active
- * target is waiting (rate limit, or only in-flight probes left). Targets
- * take turns, one probe each, so a slow or rate-limited target never
- * blocks the others. Retries go before fresh ports and do not need room
- * under the cap, which keeps in_flight + queued retries <= nslots.
+ * start: one probe with the resource bookkeeping around probe_start.
+ * Returns 0 when started or decided, 1 when it was put back for lack of
+ * resources (launching stops for a while), or an ERR_ code.
+ */
+static int start(struct scan *s, size_t ti, uint16_t port, uint8_t attempt, int fresh, int64_t now)
+{
+	int e = 0, r = probe_start(s, ti, port, attempt, now, &e);
+
+	if (r != 1) {
+		if (r == 0) {
+			s->backoff_ms = BACKOFF_MIN_MS;
+			s->stalls = 0;
+		}
+		return r;
+	}
+	if (fresh)
+		s->ts[ti].next_port--;
+	else
+		retry_push(s, ti, port, attempt, 1);
+	if (s->rate > 0)
+		s->ts[ti].tokens += 1.0;
+	backoff(s, e, now);
+	return s->stalls > STALL_MAX ? err_from_errno(e) : 1;
+}
+
+/*
+ * launch_retries: queued attempts go first and need no room under the
+ * fresh-probe budget (so in_flight + queued retries never exceeds nslots).
+ * Entries of a target that is out of tokens are skipped, not blocking.
+ */
+static int launch_retries(struct scan *s, int64_t now)
+{
+	int i = s->rq_head, prev = -1, r;
+
+	while (i >= 0 && s->in_flight < s->limit) {
+		struct retry q = s->rq[i];
+
+		if (!take_token(s, &s->ts[q.target], now)) {
+			prev = i;
+			i = q.next;
+			continue;
+		}
+		retry_unlink(s, prev, i);
+		r = start(s, q.target, q.port, q.attempt, 0, now);
+		if (r)
+			return r == 1 ? 0 : r;
+		i = q.next;
+	}
+	return 0;
+}
+
+/*
+ * launch: start probes until the in-flight cap is reached. Retries first,
+ * then fresh ports with targets taking turns, one probe each, so a slow
+ * target never holds up the others. Under a rate limit the target whose
+ * turn it is has waited longest for its token; when even it has none,
+ * launching pauses until wait_ms says the token is due. O(1) per probe.
  */
 static int launch(struct scan *s, int64_t now)
 {
-	size_t idle = 0;
+	int r;
 
 	if (now < s->backoff_until_ns)
 		return 0;
-	while (s->nactive > 0 && idle < s->nactive && s->in_flight < s->limit) {
+	if (s->rq_count > 0 && (r = launch_retries(s, now)) != 0)
+		return r;
+	while (s->nactive > 0 && s->in_flight + s->rq_count < s->limit &&
+	       now >= s->backoff_until_ns) {
 		size_t k = s->rr % s->nactive, ti = s->active[k];
 		struct tstate *ts = &s->ts[ti];
-		int fresh = ts->rq_head < 0, r, e = 0;
-		uint16_t port;
-		uint8_t attempt = 0;
 
-		if (fresh && ts->next_port >= s->np) {
+		if (ts->next_port >= s->np) {
 			deactivate(s, k);
 			continue;
 		}
-		if ((fresh && s->in_flight + s->rq_count >= s->limit) || !take_token(s, ts, now)) {
-			s->rr++;
-			idle++;
-			continue;
-		}
-		if (fresh)
-			port = s->ports[ts->next_port++];
-		else
-			retry_pop(s, ti, &port, &attempt);
-		r = probe_start(s, ti, port, attempt, now, &e);
-		if (r < 0)
-			return r;
-		if (r == 1) {
-			if (fresh)
-				ts->next_port--;
-			else
-				retry_push(s, ti, port, attempt, 1);
-			if (s->rate > 0)
-				ts->tokens += 1.0;
-			backoff(s, e, now);
-			return s->stalls > STALL_MAX ? err_from_errno(e) : 0;
-		}
-		s->backoff_ms = BACKOFF_MIN_MS;
-		s->stalls = 0;
+		if (!take_token(s, ts, now))
+			break;
+		r = start(s, ti, s->ports[ts->next_port++], 0, 1, now);
+		if (r)
+			return r == 1 ? 0 : r;
 		s->rr++;
-		idle = 0;
 	}
 	return 0;
 }
@@ -596,15 +626,22 @@ static int expire(struct scan *s, int64_t now)
 static int wait_ms(struct scan *s, int64_t now)
 {
 	int64_t until = now + WAIT_MAX_MS * NS_PER_MS, w;
-	size_t k;
 
 	if (s->head >= 0 && s->slots[s->head].deadline_ns < until)
 		until = s->slots[s->head].deadline_ns;
 	if (s->backoff_until_ns > now && s->backoff_until_ns < until)
 		until = s->backoff_until_ns;
 	if (s->rate > 0 && s->in_flight < s->limit && now >= s->backoff_until_ns) {
-		for (k = 0; k < s->nactive; k++) {
-			int64_t t = token_at(s, &s->ts[s->active[k]]);
+		int i;
+
+		if (s->nactive > 0 && s->in_flight + s->rq_count < s->limit) {
+			int64_t t = token_at(s, &s->ts[s->active[s->rr % s->nactive]]);
+
+			if (t && t < until)
+				until = t;
+		}
+		for (i = s->rq_head; i >= 0; i = s->rq[i].next) {
+			int64_t t = token_at(s, &s->ts[s->rq[i].target]);
 
 			if (t && t < until)
 				until = t;
@@ -683,8 +720,8 @@ static int scan_init(struct scan *s, const struct net_scan_opts *o, struct logge
 		s->rq[i].next = i + 1 < s->nslots ? i + 1 : -1;
 	}
 	s->slot_free = s->rq_free = 0;
+	s->rq_head = s->rq_tail = -1;
 	for (k = 0; k < s->nt; k++) {
-		s->ts[k].rq_head = s->ts[k].rq_tail = -1;
 		s->ts[k].tokens = s->burst;
 		s->ts[k].refill_ns = now_ns();
 		activate(s, k);

@@ -292,6 +292,53 @@ static void test_rate_limit(void **state)
 	net_port_result_release(&res);
 }
 
+/* The limit is per target: 256 targets x 6 ports at 50 per second each
+ * finish in about (6 - 1) / 50 s, not 256 * 6 / 50 s. */
+static void test_rate_is_per_target(void **state)
+{
+	struct net_scan_opts o = {.rate_per_target = 50};
+	struct net_port_result res;
+	struct net_target *t = NULL;
+	uint16_t ports[6];
+	size_t n = 0, i;
+
+	(void)state;
+	assert_int_equal(net_targets_expand("127.1.0.0/24", 0, &t, &n, NULL), 0);
+	assert_int_equal(n, 256);
+	for (i = 0; i < ARRAY_SIZE(ports); i++)
+		ports[i] = closed_port("127.0.0.1");
+	assert_int_equal(net_portscan(t, n, ports, ARRAY_SIZE(ports), &o, &res, NULL), 0);
+	assert_int_equal(res.closed, 256 * ARRAY_SIZE(ports));
+	assert_int_equal(res.errors + res.filtered, 0);
+	assert_true(res.elapsed_ms >= 95);
+	assert_true(res.elapsed_ms < 3000);
+	net_port_result_release(&res);
+	free(t);
+}
+
+/* Retries under a rate limit: each attempt waits for a token too. */
+static void test_retries_rate_limited(void **state)
+{
+	struct net_scan_opts o = {.rate_per_target = 5, .timeout_ms = 50, .retries = 2};
+	struct net_port_result res;
+	struct net_target t;
+	uint16_t ports[1];
+	int lfd, cfd;
+
+	(void)state;
+	lfd = full_listener("127.0.0.1", &ports[0], &cfd);
+	target(&t, "127.0.0.1");
+	assert_int_equal(net_portscan(&t, 1, ports, 1, &o, &res, NULL), 0);
+	assert_int_equal(res.t[0].filtered, 1);
+	assert_int_equal(res.probes, 3);
+	/* First token at once, then one every 200 ms. */
+	assert_true(res.elapsed_ms >= 2 * 200 + 50 - 5);
+	assert_true(res.elapsed_ms < 3000);
+	net_port_result_release(&res);
+	close(cfd);
+	close(lfd);
+}
+
 /* Local failures (the loopback broadcast address has no route for TCP)
  * are counted as errors with the reason, and do not fail the scan. */
 static void test_local_error(void **state)
@@ -405,6 +452,8 @@ int main(void)
 	    cmocka_unit_test(test_filtered_and_retries),
 	    cmocka_unit_test(test_cancel),
 	    cmocka_unit_test(test_rate_limit),
+	    cmocka_unit_test(test_rate_is_per_target),
+	    cmocka_unit_test(test_retries_rate_limited),
 	    cmocka_unit_test(test_local_error),
 	    cmocka_unit_test(test_invalid),
 	    cmocka_unit_test(test_fd_budget),
