@@ -95,7 +95,7 @@ struct step {
 /* run_step: one connection, one hello, the answer into got and res. */
 static int run_step(const struct net_addr *a, const char *host, const struct step *st,
 		    int timeout_ms, int64_t deadline, struct buf *got, struct step_ctx *sc,
-		    int *tls)
+		    int *tls, int *connected)
 {
 	struct svc_conn c;
 	struct buf req = BUF_INIT;
@@ -103,9 +103,11 @@ static int run_step(const struct net_addr *a, const char *host, const struct ste
 	int r;
 
 	*tls = 0;
+	*connected = 0;
 	r = svc_conn_open(&c, a, timeout_ms, deadline);
 	if (r)
 		return r;
+	*connected = 1;
 	if (pr && (pr->flags & SVC_F_TLS)) {
 		r = svc_conn_tls(&c, host);
 		if (r)
@@ -213,7 +215,7 @@ static int identify_steps(const struct net_addr *a, const char *host, int timeou
 	struct buf got;
 	uint16_t port = net_addr_port(a);
 	size_t n = plan_steps(port, timeout_ms, steps), i;
-	int r = 0, tls, m, any_tls = 0, last = ERR_TIMEOUT, have_fallback = 0;
+	int r = 0, tls, m, any_tls = 0, last = ERR_TIMEOUT, have_fallback = 0, connected;
 
 	buf_init(&got, SVC_READ_MAX);
 	for (i = 0; i < n && time_now_ms() < deadline; i++) {
@@ -221,9 +223,11 @@ static int identify_steps(const struct net_addr *a, const char *host, int timeou
 		sc.port = port;
 		str_lcpy(sc.scratch.service, "unknown", sizeof(sc.scratch.service));
 		buf_reset(&got);
-		r = run_step(a, host, &steps[i], timeout_ms, deadline, &got, &sc, &tls);
+		r = run_step(a, host, &steps[i], timeout_ms, deadline, &got, &sc, &tls, &connected);
 		LOG_DEBUG(lg, "svc step port=%u probe=%s r=%s bytes=%zu", port,
 			  steps[i].pr ? steps[i].pr->name : "banner", err_str(r), got.len);
+		if (i == 0 && !connected)
+			goto out; /* closed or filtered: no probe can tell more */
 		any_tls |= tls;
 		if (r && r != ERR_EOF && r != ERR_TOO_BIG && r != ERR_TIMEOUT)
 			last = r;
