@@ -218,11 +218,23 @@ out:
 
 /* ---------------------------------------------------------------- FTP */
 
+/* a 530 that says logins need TLS first ("must use encryption", vsftpd) */
+static int ftp_tls_required(const struct buf *rx)
+{
+	return reply_code(rx) == 530 || reply_code(rx) == 534;
+}
+
+/*
+ * SVC-04: anonymous login (USER anonymous, PASS an address) accepted with
+ * 230: high. Otherwise plaintext FTP is a warning only when a named user
+ * may log in without TLS: "USER wachter" answered with 331 (send your
+ * password) rather than 530 (use AUTH TLS first).
+ */
 static int check_ftp(const struct net_addr *a, const char *target, int timeout_ms,
 		     struct findings *out, struct logger *lg)
 {
 	struct dialog d;
-	int r, code = 0, port = net_addr_port(a);
+	int r, code = 0, port = net_addr_port(a), tls_only = 0, user_code = 0;
 
 	r = dlg_open(&d, a, timeout_ms);
 	if (r == 0)
@@ -233,17 +245,31 @@ static int check_ftp(const struct net_addr *a, const char *target, int timeout_m
 		goto out;
 	}
 	r = dlg_cmd(&d, "USER anonymous\r\n", &code);
-	if (r == 0 && code == 331)
+	if (r == 0 && code == 331) {
+		/* servers delay a failed login; wait longer for this answer */
+		d.timeout_ms = 2 * timeout_ms;
 		r = dlg_cmd(&d, "PASS wachter@example.org\r\n", &code);
+		d.timeout_ms = timeout_ms;
+	}
 	if (r == 0 && code == 230) {
 		(void)dlg_cmd(&d, "QUIT\r\n", &code);
-		r = add(out, "SVC-04", SEV_HIGH, target, port, "FTP accepts anonymous login (230)",
-			&d);
+		r = add(out, "SVC-04", SEV_HIGH, target, port,
+			"FTP accepts anonymous login (230), in plaintext", &d);
 		goto out;
 	}
+	if (r == 0)
+		r = dlg_cmd(&d, "USER wachter\r\n", &user_code);
+	if (r == 0 && ftp_tls_required(&d.rx))
+		tls_only = 1;
 	(void)dlg_cmd(&d, "QUIT\r\n", &code);
+	if (r || tls_only || user_code != 331) {
+		LOG_DEBUG(lg, "svc ftp no plaintext login port=%d r=%s user=%d log=%.*s", port,
+			  err_str(r), user_code, LOG_CAP(d.log.len), d.log.ptr);
+		r = 0;
+		goto out;
+	}
 	r = add(out, "SVC-04", SEV_MEDIUM, target, port,
-		"plaintext FTP reachable (anonymous login refused)", &d);
+		"plaintext FTP: logins are accepted without TLS", &d);
 out:
 	dlg_close(&d);
 	return r;
