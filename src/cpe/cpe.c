@@ -149,13 +149,10 @@ static int field_finish(const struct field *f, enum cpe_attr_id id, struct cpe_a
 /* The 2.3 formatted string: exactly 11 fields after "cpe:2.3:". */
 static int parse_fs(const unsigned char *s, size_t len, struct cpe *c, char *mem)
 {
-	struct field *f;
+	struct field fb, *f = &fb;
 	size_t i = 0;
 	int id = 0, r = 0;
 
-	f = malloc(sizeof(*f));
-	if (!f)
-		return ERR_NOMEM;
 	f->n = 0;
 	for (;;) {
 		if (i == len || s[i] == ':') {
@@ -192,7 +189,6 @@ static int parse_fs(const unsigned char *s, size_t len, struct cpe *c, char *mem
 	}
 	r = id == CPE_NATTR ? 0 : ERR_PARSE;
 out:
-	free(f);
 	return r;
 }
 
@@ -271,13 +267,10 @@ static int parse_uri(const unsigned char *s, size_t len, struct cpe *c, char *me
 {
 	static const enum cpe_attr_id packed[] = {CPE_EDITION, CPE_SW_EDITION, CPE_TARGET_SW,
 						  CPE_TARGET_HW, CPE_OTHER};
-	struct field *f;
+	struct field fb, *f = &fb;
 	size_t i = 0, start = 0, k, ps;
 	int id = 0, r = 0, sub;
 
-	f = malloc(sizeof(*f));
-	if (!f)
-		return ERR_NOMEM;
 	for (i = 0; i <= len; i++) {
 		if (i < len && s[i] != ':')
 			continue;
@@ -315,7 +308,6 @@ static int parse_uri(const unsigned char *s, size_t len, struct cpe *c, char *me
 		start = i + 1;
 	}
 out:
-	free(f);
 	return r;
 }
 
