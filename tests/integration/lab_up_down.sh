@@ -16,12 +16,13 @@ fail() {
 	exit 1
 }
 
-# listeners: listening addr:port in 127.77.0.0/24 (one line per socket, so
-# a duplicate daemon shows), plus smbd's backend on 127.0.0.1:14450.
+# listeners: listening addr:port on the lab's addresses (one line per
+# socket, so a duplicate daemon shows), plus smbd's backend 127.0.0.1:14450.
+# Only hosts.tsv addresses count: other tests may use the rest of
+# 127.77.0.0/24 (docs/lab.md reserves 127.77.0.128-255 for them).
+addrs=$(grep -v '^#' "$LABDIR/hosts.tsv" | cut -f1 | grep . | sed 's/\./\\./g' | tr '\n' '|')
 listeners() {
-	ss -ltnH 2>/dev/null | awk '{ print $4 }' |
-		grep -E '^(127\.77\.0\.[0-9]+|127\.0\.0\.1):' |
-		grep -vE '^127\.0\.0\.1:' || true
+	ss -ltnH 2>/dev/null | awk '{ print $4 }' | grep -E "^(${addrs%|}):" || true
 	ss -ltnH 2>/dev/null | awk '{ print $4 }' | grep -E '^127\.0\.0\.1:14450$' || true
 }
 
@@ -75,7 +76,10 @@ grep -v '^#' "$LABDIR/hosts.tsv" | grep -v '^[[:space:]]*$' |
 before=$(listeners | sort)
 nports=$(echo "$before" | grep -c 127.77.0.)
 want=$(grep -v '^#' "$LABDIR/hosts.tsv" | cut -f5 | grep -v '^-$' | tr ',' '\n' | grep -c .)
-[ "$nports" -eq "$want" ] || fail "$nports listening sockets on 127.77.0.0/24, want $want"
+[ "$nports" -eq "$want" ] || {
+	echo "$before" >&2
+	fail "$nports listening sockets on lab addresses, want $want"
+}
 
 # 3. Truth files: known check ids, ports of their host.
 SHARED=${WACHTER_SHARED:-$SRC/../shared}

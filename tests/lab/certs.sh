@@ -26,7 +26,7 @@ newkey() {
 # intermediate, valid from now+FROM to now+TO days.
 leaf() {
 	_k="$LAB/certs/$1.key"
-	newkey "$2" "$_k"
+	[ -s "$_k" ] || newkey "$2" "$_k"
 	_cn=$(echo "$6" | sed -e 's/^DNS://' -e 's/,.*//')
 	openssl req -new -key "$_k" -subj "/CN=$_cn" -out "$LAB/ca/tmp.csr" 2>/dev/null ||
 		die "req $1"
@@ -64,6 +64,13 @@ lab_certs() {
 		die "intermediate cert"
 	cp "$LAB/ca/root.pem" "$LAB/ca/ca.pem"
 
+	# The slow keys (RSA 3072) in parallel, before any signing.
+	newkey rsa3072 "$LAB/certs/weak-tls.key" &
+	_p1=$!
+	newkey rsa3072 "$LAB/certs/weak-dh.key" &
+	_p2=$!
+	wait "$_p1" && wait "$_p2" || die "RSA keys"
+
 	D=wachter.test
 	san() { echo "DNS:$1.$D,IP:$LAB_NET.$2"; }
 	# Good: ECDSA P-256, full chain, valid, 90 days.
@@ -90,7 +97,9 @@ lab_certs() {
 		2>/dev/null || die "self-signed"
 	cp "$LAB/certs/selfsigned.pem" "$LAB/certs/selfsigned.chain.pem"
 	# Weak DH group for the DHE host (1024 bits; RFC 7919 groups are >= 2048).
-	openssl dhparam -out "$LAB/certs/dh1024.pem" 1024 2>/dev/null || die "dhparam"
+	# DSA-style parameters: generated in milliseconds, unlike a safe prime.
+	openssl dhparam -dsaparam -out "$LAB/certs/dh1024.pem" 1024 2>/dev/null ||
+		die "dhparam"
 	cat "$LAB/certs/weak-dh.chain.pem" "$LAB/certs/dh1024.pem" \
 		>"$LAB/certs/weak-dh.chain-dh.pem"
 	rm -f "$LAB/ca/tmp.csr"

@@ -63,7 +63,7 @@ sshd_instance() {
 	k="$LAB/ssh/$1/ssh_host_$2_key"
 	if [ ! -f "$k" ]; then
 		case "$2" in
-		rsa) ssh-keygen -q -t rsa -b 3072 -N '' -f "$k" ;;
+		rsa) ssh-keygen -q -t rsa -b 2048 -N '' -f "$k" ;;
 		*) ssh-keygen -q -t "$2" -N '' -f "$k" ;;
 		esac
 	fi
