@@ -1,0 +1,149 @@
+#!/bin/sh
+# svc_local.sh: `wachter probe` against servers this test starts itself on
+# 127.88.0.x: a real sshd (password auth, SHA-1 kex offered), a real
+# redis-server without a password, and python servers playing an open SMTP
+# relay, an anonymous FTP server and hostile peers (garbage, endless data,
+# a hang, a reset). Checks identification, the findings and that hostile
+# peers cost bounded time.
+set -u
+: "${WACHTER:?}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/svc_local.XXXXXX")
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+# ---- sshd
+mkdir -p /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f "$T/hk_ed25519" || exit 1
+ssh-keygen -q -t rsa -b 2048 -N '' -f "$T/hk_rsa" || exit 1
+cat >"$T/sshd_config" <<CONF
+ListenAddress 127.88.0.1:2222
+HostKey $T/hk_ed25519
+HostKey $T/hk_rsa
+PidFile $T/sshd.pid
+UsePAM no
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+KexAlgorithms curve25519-sha256,diffie-hellman-group14-sha1
+HostKeyAlgorithms ssh-ed25519,rsa-sha2-256,ssh-rsa
+Ciphers aes256-gcm@openssh.com,aes128-ctr
+MACs hmac-sha2-256-etm@openssh.com,hmac-sha2-256
+CONF
+/usr/sbin/sshd -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
+pids="$pids $!"
+
+# ---- redis without a password
+redis-server --port 16379 --bind 127.88.0.2 --save '' --appendonly no \
+	--protected-mode no >"$T/redis.log" 2>&1 &
+pids="$pids $!"
+
+# ---- python peers
+cat >"$T/peers.py" <<'PY'
+import socket, sys, threading, time
+log = open(sys.argv[1], "a")
+
+def smtp(c):
+    c.sendall(b"220 relay.example ESMTP Postfix\r\n")
+    f = c.makefile("rb")
+    for line in f:
+        log.write("smtp " + line.decode(errors="replace").strip() + "\n"); log.flush()
+        u = line.upper()
+        if u.startswith(b"EHLO"):
+            c.sendall(b"250-relay.example\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n")
+        elif u.startswith(b"QUIT"):
+            c.sendall(b"221 bye\r\n"); return
+        elif u.startswith(b"DATA"):
+            c.sendall(b"354 go\r\n")
+        else:
+            c.sendall(b"250 ok\r\n")
+
+def ftp(c):
+    c.sendall(b"220 (vsFTPd 3.0.3)\r\n")
+    for line in c.makefile("rb"):
+        u = line.upper()
+        if u.startswith(b"USER ANONYMOUS"): c.sendall(b"331 Please specify the password.\r\n")
+        elif u.startswith(b"PASS"): c.sendall(b"230 Login successful.\r\n")
+        elif u.startswith(b"QUIT"): c.sendall(b"221 Goodbye.\r\n"); return
+        else: c.sendall(b"500 what\r\n")
+
+def garbage(c): c.sendall(bytes(range(1, 250)) * 4)
+def endless(c):
+    try:
+        for _ in range(12800): c.sendall(b"A" * 8192)
+    except OSError: pass
+def hang(c):
+    try:
+        while c.recv(4096): pass
+    except OSError: pass
+def reset(c):
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+
+def serve(port, fn):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.88.0.3", port)); s.listen(16)
+    while True:
+        c, _ = s.accept()
+        def run(c=c):
+            try: fn(c)
+            except OSError: pass
+            finally: c.close()
+        threading.Thread(target=run, daemon=True).start()
+
+for port, fn in ((2525, smtp), (2121, ftp), (4001, garbage), (4002, endless), (4003, hang), (4004, reset)):
+    threading.Thread(target=serve, args=(port, fn), daemon=True).start()
+time.sleep(600)
+PY
+python3 "$T/peers.py" "$T/peers.log" &
+pids="$pids $!"
+
+# wait for the listeners
+for i in $(seq 50); do
+	if python3 -c "
+import socket,sys
+for h,p in (('127.88.0.1',2222),('127.88.0.2',16379),('127.88.0.3',4004)):
+    socket.create_connection((h,p),1).close()" 2>/dev/null; then break; fi
+	sleep 0.2
+done
+
+"$WACHTER" probe -t 2000 127.88.0.1 2222 >"$T/ssh.out" 2>&1
+grep -q "^svc	2222	ssh	OpenSSH	" "$T/ssh.out" || bad "sshd not identified: $(head -3 "$T/ssh.out")"
+grep -q "cpe:2.3:a:openbsd:openssh:" "$T/ssh.out" || bad "no OpenSSH CPE"
+grep -q "finding:  SVC-11 medium .*diffie-hellman-group14-sha1.*ssh-rsa" "$T/ssh.out" ||
+	bad "SVC-11 for group14-sha1/ssh-rsa missing: $(grep finding "$T/ssh.out")"
+grep -q "finding:  SVC-12 medium .*password" "$T/ssh.out" ||
+	bad "SVC-12 (password auth) missing: $(grep finding "$T/ssh.out")"
+
+"$WACHTER" probe -t 2000 127.88.0.2 16379 >"$T/redis.out" 2>&1
+grep -q "^svc	16379	redis	Redis	[0-9]" "$T/redis.out" || bad "redis: $(head -2 "$T/redis.out")"
+grep -q "finding:  SVC-06 critical Redis answers PING without a password" "$T/redis.out" ||
+	bad "SVC-06 critical missing"
+
+"$WACHTER" probe -t 2000 127.88.0.3 2525 2121 >"$T/mail.out" 2>&1
+grep -q "^svc	2525	smtp	Postfix smtpd" "$T/mail.out" || bad "smtp: $(grep '^svc' "$T/mail.out")"
+grep -q "finding:  MAIL-15 critical open relay" "$T/mail.out" || bad "MAIL-15 missing"
+grep -q "finding:  MAIL-16 high SMTP offers AUTH" "$T/mail.out" || bad "MAIL-16 missing"
+grep -q "^smtp DATA" "$T/peers.log" && bad "the relay test sent DATA"
+grep -q "^smtp RSET" "$T/peers.log" || bad "the relay test did not RSET"
+grep -q "^svc	2121	ftp	vsftpd	3.0.3" "$T/mail.out" || bad "ftp: $(grep '^svc' "$T/mail.out")"
+grep -q "finding:  SVC-04 high FTP accepts anonymous login" "$T/mail.out" || bad "SVC-04 missing"
+
+# hostile peers: unknown, within 2 x timeout each (all four in parallel)
+t0=$(date +%s%N)
+"$WACHTER" probe -I -t 500 127.88.0.3 4001 4002 4003 4004 >"$T/hostile.out" 2>&1
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+[ "$(grep -c '^svc	400[1-4]	unknown' "$T/hostile.out")" = 4 ] ||
+	bad "hostile peers identified as something: $(grep '^svc' "$T/hostile.out")"
+[ "$ms" -le 1500 ] || bad "hostile peers took $ms ms (limit 2 x 500 ms + slack)"
+
+# a closed port is an error, not a guess
+"$WACHTER" probe -I -t 500 127.88.0.3 4999 >"$T/closed.out" 2>&1
+grep -q "^svc	4999	error	connection failed" "$T/closed.out" || bad "closed port: $(cat "$T/closed.out")"
+
+[ $fail = 0 ] && echo "svc_local: ok (hostile peers: $ms ms)"
+exit $fail
