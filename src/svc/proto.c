@@ -788,11 +788,17 @@ int svc_parse_rdp(const unsigned char *p, size_t len, uint16_t port, struct svc_
 			else if (ntype == 3)
 				snprintf(out->extra, sizeof(out->extra), "negotiation failure %u",
 					 (unsigned)proto);
-			/* Windows sets EXTENDED_CLIENT_DATA and more flags; xrdp
-			 * answers with flags 0 */
-			if (ntype == 2)
+			/*
+			 * Windows 8/2012 and later set DYNVC_GFX_PROTOCOL_SUPPORTED
+			 * (0x02) among more flags and pick CredSSP when NLA is on;
+			 * xrdp answers with EXTENDED_CLIENT_DATA_SUPPORTED alone and
+			 * cannot pick CredSSP. Anything else stays unnamed.
+			 */
+			if (ntype == 2 && (flags & 0x02))
 				set_str(out->product, sizeof(out->product),
-					flags ? "Microsoft Terminal Services" : "xrdp");
+					"Microsoft Terminal Services");
+			else if (ntype == 2 && flags == 0x01 && proto != 2)
+				set_str(out->product, sizeof(out->product), "xrdp");
 		}
 	}
 	return SVC_YES;

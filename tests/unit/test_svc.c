@@ -116,7 +116,10 @@ static const struct pcase pcases[] = {
     {svc_parse_rdp,
      B("\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x01\x08\x00\x01\x00"
        "\x00\x00"),
-     3389, SVC_YES, "rdp", NULL, "", ""},
+     3389, SVC_YES, "rdp", "xrdp", "", ""},
+    {svc_parse_rdp,
+     B("\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x1f\x08\x00\x02\x00\x00\x00"), 3389,
+     SVC_YES, "rdp", "Microsoft Terminal Services", "", ""},
     {svc_parse_rdp, B("\x03\x00\x00\x13\x0e\xd0"), 3389, SVC_MORE, NULL, NULL, NULL, NULL},
     {svc_parse_ldap, B("\x30\x0c\x02\x01\x01\x61\x07\x0a\x01\x00\x04\x00\x04\x00"), 389, SVC_YES,
      "ldap", "", "", ""},
