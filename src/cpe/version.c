@@ -324,11 +324,49 @@ static int rpm_alnum(unsigned char c)
 	return is_digit(c) || is_alpha(c);
 }
 
+/* One alphanumeric segment of each (a[*i], b[*j] are alphanumeric): the
+ * kind is set by a; numbers are newer than letters. Advances both. */
+static int rpm_segment(const unsigned char *a, size_t al, size_t *pi, const unsigned char *b,
+		       size_t bl, size_t *pj)
+{
+	size_t i = *pi, j = *pj, si = i, sj = j, n1, n2;
+	int isnum = is_digit(a[i]), r;
+
+	if (isnum) {
+		while (i < al && is_digit(a[i]))
+			i++;
+		while (j < bl && is_digit(b[j]))
+			j++;
+	} else {
+		while (i < al && is_alpha(a[i]))
+			i++;
+		while (j < bl && is_alpha(b[j]))
+			j++;
+	}
+	*pi = i;
+	*pj = j;
+	if (sj == j)
+		return isnum ? 1 : -1;
+	if (isnum) {
+		while (si < i && a[si] == '0')
+			si++;
+		while (sj < j && b[sj] == '0')
+			sj++;
+		return cmp_digits(a + si, i - si, b + sj, j - sj);
+	}
+	n1 = i - si;
+	n2 = j - sj;
+	r = memcmp(a + si, b + sj, n1 < n2 ? n1 : n2);
+	if (r)
+		return sign(r);
+	return n1 == n2 ? 0 : (n1 < n2 ? -1 : 1);
+}
+
 int version_cmp_rpm(const char *as, size_t al, const char *bs, size_t bl)
 {
 	const unsigned char *a = (const unsigned char *)as, *b = (const unsigned char *)bs;
-	size_t i = 0, j = 0, si, sj;
-	int isnum;
+	size_t i = 0, j = 0;
+	int r;
 
 	if (!a)
 		al = 0;
@@ -367,43 +405,9 @@ int version_cmp_rpm(const char *as, size_t al, const char *bs, size_t bl)
 		}
 		if (i == al || j == bl)
 			break;
-		si = i;
-		sj = j;
-		if (is_digit(a[i])) {
-			while (i < al && is_digit(a[i]))
-				i++;
-			while (j < bl && is_digit(b[j]))
-				j++;
-			isnum = 1;
-		} else {
-			while (i < al && is_alpha(a[i]))
-				i++;
-			while (j < bl && is_alpha(b[j]))
-				j++;
-			isnum = 0;
-		}
-		/* different kinds: numbers are newer than letters */
-		if (sj == j)
-			return isnum ? 1 : -1;
-		if (isnum) {
-			int r;
-
-			while (si < i && a[si] == '0')
-				si++;
-			while (sj < j && b[sj] == '0')
-				sj++;
-			r = cmp_digits(a + si, i - si, b + sj, j - sj);
-			if (r)
-				return r;
-		} else {
-			size_t n1 = i - si, n2 = j - sj;
-			int r = memcmp(a + si, b + sj, n1 < n2 ? n1 : n2);
-
-			if (r)
-				return sign(r);
-			if (n1 != n2)
-				return n1 < n2 ? -1 : 1;
-		}
+		r = rpm_segment(a, al, &i, b, bl, &j);
+		if (r)
+			return r;
 	}
 	if (i == al && j == bl)
 		return 0;
