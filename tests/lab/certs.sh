@@ -77,6 +77,7 @@ lab_certs() {
 	leaf good ec -1 89 sha256 "$(san good 10)"
 	leaf weak-tls rsa3072 -1 89 sha256 "$(san weak-tls 11)"
 	leaf weak-dh rsa3072 -1 89 sha256 "$(san weak-dh 12)"
+	leaf null-anon ec -1 89 sha256 "$(san null-anon 13)"
 	# One defect each.
 	leaf expired ec -100 -10 sha256 "$(san expired 20)"
 	leaf notyet ec 10 100 sha256 "$(san notyet 21)"

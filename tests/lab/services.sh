@@ -27,7 +27,7 @@ daemon() {
 lab_www() {
 	[ -f "$LAB/www/done" ] && return 0
 	exp=$(date -u -d '300 days' +%Y-%m-%dT00:00:00Z)
-	for h in good weak-tls weak-dh expired notyet selfsigned wronghost rsa1024 \
+	for h in good weak-tls weak-dh null-anon expired notyet selfsigned wronghost rsa1024 \
 		sha1 nochain longlife; do
 		d="$LAB/www/$h"
 		mkdir -p "$d/.well-known"
@@ -55,24 +55,28 @@ svc_apache() {
 	daemon apache2 /usr/sbin/apache2 -f "$LAB/apache/apache2.conf" -k start
 }
 
-# sshd_instance NAME KEYTYPE
+# sshd_instance NAME KEYTYPE...
 sshd_instance() {
 	pid_alive "$LAB/run/sshd-$1.pid" && return 0
 	mkdir -p "$LAB/ssh/$1" /run/sshd
 	chmod 700 "$LAB/ssh/$1"
-	k="$LAB/ssh/$1/ssh_host_$2_key"
-	if [ ! -f "$k" ]; then
-		case "$2" in
+	_n=$1
+	shift
+	for _t in "$@"; do
+		k="$LAB/ssh/$_n/ssh_host_${_t}_key"
+		[ -f "$k" ] && continue
+		case "$_t" in
 		rsa) ssh-keygen -q -t rsa -b 2048 -N '' -f "$k" ;;
-		*) ssh-keygen -q -t "$2" -N '' -f "$k" ;;
+		*) ssh-keygen -q -t "$_t" -N '' -f "$k" ;;
 		esac
-	fi
+	done
+	set -- "$_n"
 	tpl "$LAB_SRC/conf/sshd-$1.conf" "$LAB/ssh/$1/sshd_config"
 	touch "$LAB/ssh/$1/authorized_keys"
 	daemon "sshd-$1" /usr/sbin/sshd -f "$LAB/ssh/$1/sshd_config" \
 		-E "$LAB/log/sshd-$1.log"
 }
-svc_sshd_weak() { sshd_instance weak rsa; }
+svc_sshd_weak() { sshd_instance weak rsa dsa; }
 svc_sshd_good() { sshd_instance good ed25519; }
 
 # vsftpd_instance NAME
