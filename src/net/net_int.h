@@ -15,6 +15,7 @@ int targets_parse_literal(const char *s, size_t len, struct net_addr *a);
 int targets_valid_hostname(const char *s, size_t len);
 /* portscan.c */
 int portscan_fd_budget(int want, struct logger *lg);
+int portscan_self_connect(int fd);
 #endif
 
 #endif

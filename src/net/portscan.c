@@ -308,9 +308,9 @@ static int errno_is_filtered(int e)
 	       e == ENETUNREACH;
 }
 
-/* self_connect: on loopback an ephemeral port can equal the target port
+/* portscan_self_connect: on loopback an ephemeral port can equal the target port
  * and TCP's simultaneous open connects the socket to itself. */
-static int self_connect(int fd)
+TESTABLE int portscan_self_connect(int fd)
 {
 	struct sockaddr_storage a, b;
 	socklen_t la = sizeof(a), lb = sizeof(b);
@@ -450,7 +450,7 @@ static int probe_start(struct scan *s, size_t ti, uint16_t port, uint8_t attempt
 		e = try_connect(fd, &a, &connected, &local);
 	}
 	if (connected) {
-		e = self_connect(fd) ? ECONNREFUSED : 0;
+		e = portscan_self_connect(fd) ? ECONNREFUSED : 0;
 		close(fd);
 		return decide(s, ti, port, verdict_of(e), e, now_ns() - now);
 	}
@@ -595,7 +595,7 @@ static int complete(struct scan *s, int i, int64_t now)
 
 	if (getsockopt(sl->fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
 		e = errno;
-	else if (e == 0 && self_connect(sl->fd))
+	else if (e == 0 && portscan_self_connect(sl->fd))
 		e = ECONNREFUSED;
 	slot_free(s, i);
 	return decide(s, ti, port, verdict_of(e), e, rtt);

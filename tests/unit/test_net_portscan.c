@@ -339,6 +339,71 @@ static void test_retries_rate_limited(void **state)
 	close(lfd);
 }
 
+/* A socket bound to the port it connects to meets itself (TCP
+ * simultaneous open); the scanner must not call that port open. */
+static void test_self_connect(void **state)
+{
+	struct net_addr a;
+	uint16_t port = closed_port("127.0.0.1");
+	int fd, other;
+
+	(void)state;
+	assert_int_equal(net_addr_parse("127.0.0.1", port, &a), 0);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a.ss, a.len), 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a.ss, a.len), 0);
+	assert_int_equal(portscan_self_connect(fd), 1);
+	close(fd);
+	other = listen_on("127.0.0.1", 4, &port);
+	assert_int_equal(net_addr_parse("127.0.0.1", port, &a), 0);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a.ss, a.len), 0);
+	assert_int_equal(portscan_self_connect(fd), 0);
+	close(fd);
+	close(other);
+}
+
+struct prog {
+	size_t calls, last_done, last_total;
+};
+
+static void on_progress(void *arg, size_t done, size_t total)
+{
+	struct prog *p = arg;
+
+	assert_true(done <= total);
+	assert_true(done >= p->last_done);
+	p->calls++;
+	p->last_done = done;
+	p->last_total = total;
+}
+
+/* Progress: ends with done == total, never more than ~10 calls a second. */
+static void test_progress(void **state)
+{
+	struct net_scan_opts o = {0};
+	struct net_port_result res;
+	struct net_target t[2];
+	struct prog p = {0};
+	uint16_t ports[20];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(ports); i++)
+		ports[i] = closed_port("127.0.0.1");
+	target(&t[0], "127.0.0.1");
+	target(&t[1], "::1");
+	o.progress = on_progress;
+	o.progress_arg = &p;
+	assert_int_equal(net_portscan(t, 2, ports, ARRAY_SIZE(ports), &o, &res, NULL), 0);
+	assert_true(p.calls >= 1);
+	assert_true(p.calls <= 2 + (size_t)res.elapsed_ms / 100);
+	assert_int_equal(p.last_done, 40);
+	assert_int_equal(p.last_total, 40);
+	net_port_result_release(&res);
+}
+
 /* Local failures (the loopback broadcast address has no route for TCP)
  * are counted as errors with the reason, and do not fail the scan. */
 static void test_local_error(void **state)
@@ -457,6 +522,8 @@ int main(void)
 	    cmocka_unit_test(test_local_error),
 	    cmocka_unit_test(test_invalid),
 	    cmocka_unit_test(test_fd_budget),
+	    cmocka_unit_test(test_self_connect),
+	    cmocka_unit_test(test_progress),
 	    cmocka_unit_test(test_emfile_backoff),
 	};
 
