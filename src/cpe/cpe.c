@@ -311,6 +311,41 @@ out:
 	return r;
 }
 
+static int needs_quote(const struct cpe_attr *a, unsigned char ch)
+{
+	if (is_alnum(ch) || ch == '_' || ch == '.')
+		return 0;
+	/* a lone "-" value must be quoted or it would read as NA */
+	if (ch == '-')
+		return a->len == 1 && a->pre == 0 && a->post == 0;
+	return 1;
+}
+
+static size_t wild_len(unsigned short spec)
+{
+	return spec == CPE_WILD_STAR ? 1 : spec;
+}
+
+/* The length of c as cpe_format writes it. */
+static size_t formatted_len(const struct cpe *c)
+{
+	size_t n = 7, i, k; /* "cpe:2.3" */
+
+	for (i = 0; i < CPE_NATTR; i++) {
+		const struct cpe_attr *a = &c->attr[i];
+
+		n += 1; /* ":" */
+		if (a->kind != CPE_VALUE) {
+			n += 1;
+			continue;
+		}
+		n += wild_len(a->pre) + wild_len(a->post) + a->len;
+		for (k = 0; k < a->len; k++)
+			n += (size_t)needs_quote(a, (unsigned char)a->v[k]);
+	}
+	return n;
+}
+
 int cpe_parse(const char *s, size_t len, struct cpe *out)
 {
 	struct cpe c;
@@ -333,6 +368,10 @@ int cpe_parse(const char *s, size_t len, struct cpe *out)
 		r = parse_uri((const unsigned char *)s + 5, len - 5, &c, mem);
 	else
 		r = ERR_PARSE;
+	/* the name must fit the cap in its 2.3 form too (a URI is shorter:
+	 * fewer fields, raw "+"), so cpe_format's output always re-parses */
+	if (r == 0 && formatted_len(&c) > CPE_MAX_LEN)
+		r = ERR_TOO_BIG;
 	if (r != 0) {
 		cpe_release(&c);
 		return r;
@@ -403,9 +442,7 @@ static int format_attr(const struct cpe_attr *a, struct buf *b)
 
 		if (!is_printable(ch))
 			return ERR_INVAL;
-		/* a lone "-" value must be quoted or it would read as NA */
-		if (is_alnum(ch) || ch == '_' || ch == '.' ||
-		    (ch == '-' && !(a->len == 1 && a->pre == 0 && a->post == 0)))
+		if (!needs_quote(a, ch))
 			r = buf_addch(b, (char)ch);
 		else if ((r = buf_addch(b, '\\')) == 0)
 			r = buf_addch(b, (char)ch);

@@ -135,7 +135,9 @@ void cpe_release(struct cpe *c);
  * packed "~" edition, missing trailing components = ANY). The prefix is
  * case-insensitive; values keep their case (matching ignores ASCII case).
  * On success *out owns a copy (cpe_release it); on error *out is untouched.
- * Errors: ERR_TOO_BIG (over CPE_MAX_LEN), ERR_PARSE (anything malformed:
+ * Errors: ERR_TOO_BIG (s, or the name's 2.3 form, is longer than
+ * CPE_MAX_LEN; so every parsed name formats and re-parses), ERR_PARSE
+ * (anything malformed:
  * wrong prefix, wrong number of fields, bad escape, wildcard inside a value,
  * control or non-ASCII bytes, bad part), ERR_NOMEM.
  */

@@ -196,10 +196,25 @@ static void test_parse_errors(void **state)
 	memset(big, 'a', sizeof(big));
 	memcpy(big, "cpe:/a:v:", 9);
 	assert_int_equal(cpe_parse(big, sizeof(big), &c), ERR_TOO_BIG);
-	/* exactly 1 KiB is fine */
+	/* a 1 KiB URI is too long once written as 2.3 */
+	assert_int_equal(cpe_parse(big, CPE_MAX_LEN, &c), ERR_TOO_BIG);
+	/* exactly 1 KiB of 2.3 is fine: 12 + 996 + 8 * 2 bytes */
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "cpe:2.3:a:v:", 12);
+	memcpy(big + 12 + 996, ":*:*:*:*:*:*:*:*", 16);
 	assert_int_equal(cpe_parse(big, CPE_MAX_LEN, &c), 0);
-	assert_int_equal(c.attr[CPE_PRODUCT].len, CPE_MAX_LEN - 9);
+	assert_int_equal(c.attr[CPE_PRODUCT].len, 996);
+	{
+		struct buf fb = BUF_INIT;
+
+		assert_int_equal(cpe_format(&c, &fb), 0);
+		assert_int_equal(fb.len, CPE_MAX_LEN);
+		buf_release(&fb);
+	}
 	cpe_release(&c);
+	/* one quoted character more and it is over */
+	big[12] = '+';
+	assert_int_equal(cpe_parse(big, CPE_MAX_LEN, &c), ERR_TOO_BIG);
 	/* input need not be NUL-terminated: the length rules */
 	assert_int_equal(cpe_parse("cpe:/a:v:pXXXX", 10, &c), 0);
 	assert_string_equal(c.attr[CPE_PRODUCT].v, "p");
