@@ -87,6 +87,35 @@ static int tls_banner_port(uint16_t port)
 	return port == 993 || port == 995 || port == 465 || port == 990;
 }
 
+static int new_reply_done(const struct buf *b, void *arg)
+{
+	const size_t *start = arg;
+	struct buf tail = *b;
+
+	tail.ptr += *start;
+	tail.len -= *start;
+	return svc_reply_done(&tail, (void *)1);
+}
+
+/*
+ * followup: a recognised banner that named no product gets the protocol's
+ * follow-up command; its answer is appended to got (parsers see both).
+ */
+static void followup(struct svc_conn *c, struct buf *got, struct step_ctx *sc, int wait_ms)
+{
+	const struct svc_proto *pr;
+	size_t start = got->len;
+
+	if (svc_parse_any(sc->pr, (const unsigned char *)got->ptr, got->len, sc->port,
+			  &sc->scratch) != SVC_YES ||
+	    sc->scratch.product[0])
+		return;
+	pr = svc_proto_find(sc->scratch.service);
+	if (!pr || !pr->followup || svc_conn_send(c, pr->followup, strlen(pr->followup)) != 0)
+		return;
+	(void)!svc_conn_recv_until(c, got, SVC_READ_MAX - start, wait_ms, new_reply_done, &start);
+}
+
 struct step {
 	const struct svc_proto *pr; /* NULL: wait for a banner */
 	int wait_ms;
@@ -131,6 +160,8 @@ static int run_step(const struct net_addr *a, const char *host, const struct ste
 		goto out;
 	sc->pr = pr;
 	r = svc_conn_recv_until(&c, got, SVC_READ_MAX, st->wait_ms, parse_done, sc);
+	if (r == 0)
+		followup(&c, got, sc, st->wait_ms);
 out:
 	buf_release(&req);
 	svc_conn_close(&c);

@@ -245,6 +245,8 @@ static const struct banner_rule ftp_rules[] = {
     {"Microsoft FTP Service", "Microsoft ftpd", NULL},
     {"wu-", "WU-FTPD", "wu-"},
     {"FTP server (Version", "BSD ftpd", NULL},
+    /* vsftpd's answer to HELP before login (nmap: "2.0.8 or later") */
+    {"530 Please login with USER and PASS.", "vsftpd", NULL},
 };
 
 static int looks_smtp(const unsigned char *p, size_t len)
@@ -288,6 +290,8 @@ int svc_parse_ftp(const unsigned char *p, size_t len, uint16_t port, struct svc_
 static const struct banner_rule smtp_rules[] = {
     {"Postfix", "Postfix smtpd", NULL},
     {"(Debian/GNU)", "Postfix smtpd", NULL},
+    /* Postfix's answer to HELP, whatever the banner says */
+    {"502 5.5.2 Error: command not recognized", "Postfix smtpd", NULL},
     {"Exim", "Exim smtpd", "Exim"},
     {"Sendmail", "Sendmail", "Sendmail"},
     {"Microsoft ESMTP MAIL Service", "Microsoft Exchange smtpd", NULL},
@@ -1044,22 +1048,22 @@ static const char hello_dns[] = "\x00\x1e\x00\x06\x01\x00\x00\x01\x00\x00\x00\x0
 static const char hello_ldap[] = "\x30\x0c\x02\x01\x01\x60\x07\x02\x01\x03\x04\x00\x80\x00";
 
 static const struct svc_proto protos[] = {
-    {"ssh", p_ssh, NULL, 0, svc_parse_ssh, SVC_F_BANNER},
-    {"ftp", p_ftp, NULL, 0, svc_parse_ftp, SVC_F_BANNER},
-    {"smtp", p_smtp, NULL, 0, svc_parse_smtp, SVC_F_BANNER},
-    {"pop3", p_pop3, NULL, 0, svc_parse_pop3, SVC_F_BANNER},
-    {"imap", p_imap, NULL, 0, svc_parse_imap, SVC_F_BANNER},
-    {"mysql", p_mysql, NULL, 0, svc_parse_mysql, SVC_F_BANNER},
-    {"vnc", p_vnc, NULL, 0, svc_parse_vnc, SVC_F_BANNER},
-    {"telnet", p_telnet, NULL, 0, svc_parse_telnet, SVC_F_BANNER},
-    {"http", p_http, NULL, 0, svc_parse_http, SVC_F_HTTP},
-    {"https", p_tls, NULL, 0, svc_parse_http, SVC_F_TLS | SVC_F_HTTP},
-    {"redis", p_redis, HELLO(hello_redis), svc_parse_redis, 0},
-    {"postgresql", p_pgsql, HELLO(hello_pgsql), svc_parse_pgsql, 0},
-    {"rdp", p_rdp, HELLO(hello_rdp), svc_parse_rdp, 0},
-    {"smb", p_smb, HELLO(hello_smb), svc_parse_smb, 0},
-    {"dns", p_dns, HELLO(hello_dns), svc_parse_dns, 0},
-    {"ldap", p_ldap, HELLO(hello_ldap), svc_parse_ldap, 0},
+    {"ssh", p_ssh, NULL, 0, svc_parse_ssh, SVC_F_BANNER, NULL},
+    {"ftp", p_ftp, NULL, 0, svc_parse_ftp, SVC_F_BANNER, "HELP\r\n"},
+    {"smtp", p_smtp, NULL, 0, svc_parse_smtp, SVC_F_BANNER, "HELP\r\n"},
+    {"pop3", p_pop3, NULL, 0, svc_parse_pop3, SVC_F_BANNER, NULL},
+    {"imap", p_imap, NULL, 0, svc_parse_imap, SVC_F_BANNER, NULL},
+    {"mysql", p_mysql, NULL, 0, svc_parse_mysql, SVC_F_BANNER, NULL},
+    {"vnc", p_vnc, NULL, 0, svc_parse_vnc, SVC_F_BANNER, NULL},
+    {"telnet", p_telnet, NULL, 0, svc_parse_telnet, SVC_F_BANNER, NULL},
+    {"http", p_http, NULL, 0, svc_parse_http, SVC_F_HTTP, NULL},
+    {"https", p_tls, NULL, 0, svc_parse_http, SVC_F_TLS | SVC_F_HTTP, NULL},
+    {"redis", p_redis, HELLO(hello_redis), svc_parse_redis, 0, NULL},
+    {"postgresql", p_pgsql, HELLO(hello_pgsql), svc_parse_pgsql, 0, NULL},
+    {"rdp", p_rdp, HELLO(hello_rdp), svc_parse_rdp, 0, NULL},
+    {"smb", p_smb, HELLO(hello_smb), svc_parse_smb, 0, NULL},
+    {"dns", p_dns, HELLO(hello_dns), svc_parse_dns, 0, NULL},
+    {"ldap", p_ldap, HELLO(hello_ldap), svc_parse_ldap, 0, NULL},
 };
 
 const struct svc_proto *svc_protos(size_t *n)

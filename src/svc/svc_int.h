@@ -39,6 +39,9 @@ struct svc_proto {
 	size_t hello_len;
 	svc_parse_fn parse;
 	unsigned flags; /* enum svc_flags */
+	/* sent after a recognised banner that named no product (nmap's HELP
+	 * probe: Postfix and vsftpd give themselves away); NULL: none */
+	const char *followup;
 };
 
 /* svc_protos: the one protocol table, in probe order. */

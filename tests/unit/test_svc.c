@@ -63,6 +63,12 @@ static const struct pcase pcases[] = {
     {svc_parse_smtp, B("220-mx.example.org ESMTP\r\n220 more\r\n"), 25, SVC_YES, "smtp", "", "",
      ""},
     {svc_parse_smtp, B("220 (vsFTPd 3.0.3)\r\n"), 21, SVC_NO, NULL, NULL, NULL, NULL},
+    /* banners that name nothing, then the answer to the HELP follow-up */
+    {svc_parse_smtp,
+     B("220 mail.wachter.test ESMTP\r\n502 5.5.2 Error: command not recognized\r\n"), 25, SVC_YES,
+     "smtp", "Postfix smtpd", "", ""},
+    {svc_parse_ftp, B("220 ftp.wachter.test FTP\r\n530 Please login with USER and PASS.\r\n"), 21,
+     SVC_YES, "ftp", "vsftpd", "", ""},
     {svc_parse_pop3, B("+OK Dovecot (Debian) ready.\r\n"), 110, SVC_YES, "pop3", "Dovecot pop3d",
      "", ""},
     {svc_parse_imap,
