@@ -258,7 +258,8 @@ void cpe_range_release(struct cpe_range *r);
  *  - the product's version is ANY or empty: LOW + VERSION_UNKNOWN.
  * Other attributes (edition, target_sw, ...) must not be DISJOINT when
  * the target states them; an unknown (ANY) target attribute is accepted.
- * Pure function, thread safe.
+ * A target version plus update over 2 KiB (only possible via cpe_set)
+ * never matches. Pure function, thread safe.
  */
 void cpe_range_match_cpe(const struct cpe_range *r, const struct cpe *target,
 			 struct cpe_result *res);

@@ -10,8 +10,8 @@
 #include "cpe/cpe.h"
 #include "cpe/cpe_int.h"
 
-#define BOUND_MAX 256	/* longest version bound accepted */
-#define FULLVER_MAX 600 /* version + update of a product, concatenated */
+#define BOUND_MAX 256			  /* longest version bound accepted */
+#define FULLVER_MAX (2 * CPE_MAX_LEN + 2) /* version + update, concatenated */
 
 static int is_digit(unsigned char c)
 {

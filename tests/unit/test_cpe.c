@@ -518,6 +518,24 @@ static void test_range_flags_and_bounds(void **state)
 	assert_int_equal(res.flags, CPE_MF_UPDATE_GUESS);
 	cpe_range_release(&r);
 
+	/* long versions compare exactly; absurd ones (over 2 KiB) never match */
+	assert_int_equal(cpe_range_init(&r, "cpe:/a:openbsd:openssh", 22, true), 0);
+	assert_int_equal(cpe_range_set_bound(&r, CPE_START_INCL, "1", 1), 0);
+	{
+		char *v = malloc(3000);
+
+		assert_non_null(v);
+		memset(v, '9', 3000);
+		cpe_set(&t, CPE_VERSION, v, 1500);
+		cpe_range_match_cpe(&r, &t, &res);
+		assert_int_equal(res.conf, MATCH_HIGH);
+		cpe_set(&t, CPE_VERSION, v, 3000);
+		cpe_range_match_cpe(&r, &t, &res);
+		assert_int_equal(res.conf, MATCH_NONE);
+		free(v);
+	}
+	cpe_range_release(&r);
+
 	assert_int_equal(cpe_range_init(&r, "cpe:/a:openbsd:openssh", 22, false), 0);
 	assert_false(r.vulnerable);
 	cpe_range_release(&r);
