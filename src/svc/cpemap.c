@@ -41,7 +41,7 @@ static const struct cpe_map cpe_maps[] = {
     {"ISC BIND", "isc:bind"},
     {"dnsmasq", "thekelleys:dnsmasq"},
     {"Unbound", "nlnetlabs:unbound"},
-    {"Knot DNS", "cz.nic:knot_dns"},
+    {"cz.nic Knot DNS", "cz.nic:knot_dns"},
     {"PowerDNS Recursor", "powerdns:recursor"},
     {"PowerDNS Authoritative Server", "powerdns:authoritative_server"},
 };

@@ -291,7 +291,7 @@ static const struct banner_rule smtp_rules[] = {
     {"Postfix", "Postfix smtpd", NULL},
     {"(Debian/GNU)", "Postfix smtpd", NULL},
     /* Postfix's answer to HELP, whatever the banner says */
-    {"502 5.5.2 Error: command not recognized", "Postfix smtpd", NULL},
+    {" 5.5.2 Error: command not recognized", "Postfix smtpd", NULL},
     {"Exim", "Exim smtpd", "Exim"},
     {"Sendmail", "Sendmail", "Sendmail"},
     {"Microsoft ESMTP MAIL Service", "Microsoft Exchange smtpd", NULL},
@@ -900,7 +900,7 @@ static void dns_product(struct cursor txt, struct svc_info *out)
 	    {"unbound ", "Unbound"},
 	    {"PowerDNS Recursor ", "PowerDNS Recursor"},
 	    {"PowerDNS Authoritative Server ", "PowerDNS Authoritative Server"},
-	    {"Knot DNS ", "Knot DNS"},
+	    {"Knot DNS ", "cz.nic Knot DNS"},
 	    {"NSD ", "NLnet Labs NSD"},
 	    {"Microsoft DNS ", "Microsoft DNS"},
 	};
