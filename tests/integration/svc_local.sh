@@ -71,6 +71,23 @@ def ftp(c):
         elif u.startswith(b"QUIT"): c.sendall(b"221 Goodbye.\r\n"); return
         else: c.sendall(b"500 what\r\n")
 
+def imap(c):
+    c.sendall(b"* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] Dovecot (Debian) ready.\r\n")
+    for line in c.makefile("rb"):
+        tag = line.split(b" ")[0]
+        if b"CAPABILITY" in line.upper():
+            c.sendall(b"* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN\r\n" + tag + b" OK done\r\n")
+        elif b"LOGOUT" in line.upper():
+            c.sendall(b"* BYE\r\n" + tag + b" OK bye\r\n"); return
+
+def pgtrust(c):
+    c.recv(4096)
+    c.sendall(b"R\x00\x00\x00\x08\x00\x00\x00\x00")
+
+def ldap(c):
+    c.recv(4096)
+    c.sendall(b"\x30\x0c\x02\x01\x01\x61\x07\x0a\x01\x00\x04\x00\x04\x00")
+
 def garbage(c): c.sendall(bytes(range(1, 250)) * 4)
 def endless(c):
     try:
@@ -94,7 +111,7 @@ def serve(port, fn):
             finally: c.close()
         threading.Thread(target=run, daemon=True).start()
 
-for port, fn in ((2525, smtp), (2121, ftp), (4001, garbage), (4002, endless), (4003, hang), (4004, reset)):
+for port, fn in ((2525, smtp), (2121, ftp), (1143, imap), (5432, pgtrust), (389, ldap), (4001, garbage), (4002, endless), (4003, hang), (4004, reset)):
     threading.Thread(target=serve, args=(port, fn), daemon=True).start()
 time.sleep(600)
 PY
@@ -131,6 +148,15 @@ grep -q "^smtp DATA" "$T/peers.log" && bad "the relay test sent DATA"
 grep -q "^smtp RSET" "$T/peers.log" || bad "the relay test did not RSET"
 grep -q "^svc	2121	ftp	vsftpd	3.0.3" "$T/mail.out" || bad "ftp: $(grep '^svc' "$T/mail.out")"
 grep -q "finding:  SVC-04 high FTP accepts anonymous login" "$T/mail.out" || bad "SVC-04 missing"
+
+"$WACHTER" probe -t 2000 127.88.0.3 1143 5432 389 >"$T/more.out" 2>&1
+grep -q "^svc	1143	imap	Dovecot imapd" "$T/more.out" || bad "imap: $(grep '^svc' "$T/more.out")"
+grep -q "finding:  MAIL-16 high IMAP allows LOGIN/PLAIN before STARTTLS" "$T/more.out" ||
+	bad "MAIL-16 (IMAP) missing"
+grep -q "^svc	5432	postgresql	PostgreSQL" "$T/more.out" || bad "pgsql: $(grep '^svc' "$T/more.out")"
+grep -q "finding:  SVC-05 critical .*auth=trust" "$T/more.out" || bad "SVC-05 trust missing"
+grep -q "^svc	389	ldap" "$T/more.out" || bad "ldap: $(grep '^svc' "$T/more.out")"
+grep -q "finding:  SVC-08 high" "$T/more.out" || bad "SVC-08 missing"
 
 # hostile peers: unknown, within 2 x timeout each (all four in parallel)
 t0=$(date +%s%N)
