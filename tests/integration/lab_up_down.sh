@@ -58,7 +58,7 @@ grep -v '^#' "$LABDIR/hosts.tsv" | grep -v '^[[:space:]]*$' |
 		[ -f "$LABDIR/truth/${name%.wachter.test}.tsv" ] ||
 			{ echo "no truth file for $name" >&2; exit 1; }
 		if [ "$ports" = "-" ]; then
-			for p in 21 22 23 25 80 443 445 3306 3389 5432 5900 6379; do
+			for p in 21 22 23 25 53 80 443 445 3306 3389 5432 5900 6379; do
 				if nc -z -w 2 "$addr" "$p" 2>/dev/null; then
 					echo "$name answers on $p" >&2
 					exit 1
@@ -81,12 +81,20 @@ want=$(grep -v '^#' "$LABDIR/hosts.tsv" | cut -f5 | grep -v '^-$' | tr ',' '\n' 
 	fail "$nports listening sockets on lab addresses, want $want"
 }
 
-# 3. Truth files: known check ids, ports of their host.
+# 3. Truth files: one per host and per domain, known check ids, the ports
+# of their host ("-" for domain-level findings).
 SHARED=${WACHTER_SHARED:-$SRC/../shared}
+for d in $(grep -v '^#' "$LABDIR/domains.tsv" | cut -f1); do
+	[ -f "$LABDIR/truth/$d.tsv" ] || fail "no truth file for domain $d"
+done
 for f in "$LABDIR"/truth/*.tsv; do
 	h=$(basename "$f" .tsv)
 	ports=$(grep -v '^#' "$LABDIR/hosts.tsv" | awk -F '\t' -v n="$h.wachter.test" '$2 == n { print $5 }')
-	[ -n "$ports" ] || fail "truth/$h.tsv: no such host in hosts.tsv"
+	if [ -z "$ports" ]; then
+		grep -v '^#' "$LABDIR/domains.tsv" | cut -f1 | grep -qx "$h" ||
+			fail "truth/$h.tsv: no such host in hosts.tsv or domain in domains.tsv"
+		ports="-,25,53,80,443"
+	fi
 	grep -v '^#' "$f" | grep -v '^$' | while IFS='	' read -r id port note; do
 		id=${id#\?}
 		echo "$id" | grep -qE '^[A-Z]+-[0-9][0-9]$' || { echo "$h: bad id '$id'" >&2; exit 1; }

@@ -74,7 +74,8 @@ lab_certs() {
 	D=wachter.test
 	san() { echo "DNS:$1.$D,IP:$LAB_NET.$2"; }
 	# Good: ECDSA P-256, full chain, valid, 90 days.
-	leaf good ec -1 89 sha256 "$(san good 10)"
+	# good also serves the apex of the wachter.test zone.
+	leaf good ec -1 89 sha256 "$(san good 10),DNS:$D"
 	leaf weak-tls rsa3072 -1 89 sha256 "$(san weak-tls 11)"
 	leaf weak-dh rsa3072 -1 89 sha256 "$(san weak-dh 12)"
 	leaf null-anon ec -1 89 sha256 "$(san null-anon 13)"

@@ -5,7 +5,7 @@
 
 LAB_SERVICES="nginx apache sshd_weak sshd_good vsftpd_anon vsftpd_good
 postfix_mail postfix_relay postfix_plain redis_open redis_auth mariadb
-postgres samba xrdp telnet vnc"
+postgres samba xrdp telnet vnc dns"
 
 # spawn NAME CMD...: run a foreground daemon in its own session, pid in
 # $LAB/run/NAME.pid.
@@ -258,4 +258,59 @@ for_each_port_check() {
 	[ -z "$_bad" ] && return 0
 	lab_log "not answering:$_bad"
 	return 1
+}
+
+# dns_keys: KSK and ZSK per signed zone, made offline with keymgr so that
+# the zone files can carry DS and TLSA records from knotd's first load.
+dns_keys() {
+	[ -f "$1/keys-done" ] && return 0
+	for z in test. wachter.test. bogus.test.; do
+		keymgr -c "$1/knot.conf" "$z" generate algorithm=ecdsap256sha256 \
+			ksk=yes zsk=no >/dev/null &&
+			keymgr -c "$1/knot.conf" "$z" generate \
+				algorithm=ecdsap256sha256 ksk=no zsk=yes >/dev/null ||
+			return 1
+	done
+	touch "$1/keys-done"
+}
+
+# dns_zones DIR: fill in the zone templates.
+dns_zones() {
+	c="$1/knot.conf"
+	dsw=$(keymgr -c "$c" wachter.test. ds | grep ' DS [0-9]* 13 2 ')
+	# bogus.test's DS: right key tag and algorithm, wrong digest.
+	dsb=$(keymgr -c "$c" bogus.test. ds | grep ' DS [0-9]* 13 2 ' |
+		awk -v h="$(printf 'not the key' | sha256sum | cut -c1-64)" '{ $6 = h; print }')
+	tlsa=$(openssl x509 -in "$LAB/certs/mail.pem" -noout -pubkey |
+		openssl pkey -pubin -outform DER | sha256sum | cut -c1-64)
+	dkim=$(openssl genpkey -algorithm ed25519 2>/dev/null |
+		openssl pkey -pubout -outform DER | tail -c 32 | base64)
+	[ -n "$dsw" ] && [ -n "$dsb" ] && [ -n "$tlsa" ] && [ -n "$dkim" ] || return 1
+	for z in test wachter.test insecure.test bogus.test; do
+		sed -e "s|@DS_WACHTER@|$dsw|" -e "s|@DS_BOGUS@|$dsb|" \
+			-e "s|@TLSA_MAIL@|$tlsa|" -e "s|@DKIM_PUB@|$dkim|" \
+			"$LAB_SRC/conf/zones/$z.zone" >"$1/zones/$z.zone"
+	done
+	hosts_rows | awk -F '\t' '{ sub(/\.wachter\.test$/, "", $2); print $2 "\t\t\tA\t" $1 }' \
+		>>"$1/zones/wachter.test.zone"
+	keymgr -c "$c" test. ds | grep ' DS ' >"$1/test.ds"
+}
+
+# dns: knotd (authoritative, 127.77.0.53) and unbound (validating resolver
+# with the lab's trust anchor, 127.77.0.54); one service because the
+# resolver needs the anchor that the authoritative side makes.
+svc_dns() {
+	d="$LAB/dns"
+	if ! pid_alive "$LAB/run/knot.pid"; then
+		mkdir -p "$d/run" "$d/db" "$d/zones"
+		tpl "$LAB_SRC/conf/knot.conf" "$d/knot.conf"
+		dns_keys "$d" || return 1
+		dns_zones "$d" || return 1
+		rm -f "$LAB/run/knot.pid"
+		daemon knotd knotd -c "$d/knot.conf" -d || return 1
+		wait_port 127.77.0.53 53 100 || return 1
+	fi
+	pid_alive "$LAB/run/unbound.pid" && return 0
+	tpl "$LAB_SRC/conf/unbound.conf" "$d/unbound.conf"
+	daemon unbound unbound -c "$d/unbound.conf"
 }
