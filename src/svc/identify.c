@@ -266,6 +266,8 @@ static int identify_steps(const struct net_addr *a, const char *host, int timeou
 			last = ERR_PARSE;
 		if (!got.len)
 			continue;
+		/* a clean record: earlier partial parses may have left fields */
+		memset(&sc.scratch, 0, sizeof(sc.scratch));
 		m = svc_parse_any(sc.pr, (const unsigned char *)got.ptr, got.len, port,
 				  &sc.scratch);
 		if (m != SVC_YES) {

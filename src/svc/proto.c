@@ -181,7 +181,7 @@ int svc_parse_ssh(const unsigned char *p, size_t len, uint16_t port, struct svc_
 		svc_skip(&line, 1);
 	}
 	set_str(out->service, sizeof(out->service), "ssh");
-	out->product[0] = out->version[0] = '\0';
+	out->product[0] = out->version[0] = out->extra[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(ssh_softs); i++) {
 		size_t pl = strlen(ssh_softs[i].prefix);
 
@@ -282,7 +282,7 @@ int svc_parse_ftp(const unsigned char *p, size_t len, uint16_t port, struct svc_
 	if (find(p, len, "FTP", 1) < 0 && port != 21 && port != 2121)
 		return SVC_NO;
 	set_str(out->service, sizeof(out->service), "ftp");
-	out->product[0] = out->version[0] = '\0';
+	out->product[0] = out->version[0] = out->extra[0] = '\0';
 	apply_rules(ftp_rules, ARRAY_SIZE(ftp_rules), p, len, out);
 	return SVC_YES;
 }
@@ -313,7 +313,7 @@ int svc_parse_smtp(const unsigned char *p, size_t len, uint16_t port, struct svc
 	if (find(p, len, "FTP", 1) >= 0 && !looks_smtp(p, len))
 		return SVC_NO;
 	set_str(out->service, sizeof(out->service), "smtp");
-	out->product[0] = out->version[0] = '\0';
+	out->product[0] = out->version[0] = out->extra[0] = '\0';
 	apply_rules(smtp_rules, ARRAY_SIZE(smtp_rules), p, len, out);
 	return SVC_YES;
 }
@@ -339,7 +339,7 @@ int svc_parse_pop3(const unsigned char *p, size_t len, uint16_t port, struct svc
 	if (r != SVC_YES)
 		return r;
 	set_str(out->service, sizeof(out->service), "pop3");
-	out->product[0] = out->version[0] = '\0';
+	out->product[0] = out->version[0] = out->extra[0] = '\0';
 	apply_rules(rules, ARRAY_SIZE(rules), line.p, line.len, out);
 	return SVC_YES;
 }
@@ -367,7 +367,7 @@ int svc_parse_imap(const unsigned char *p, size_t len, uint16_t port, struct svc
 	if (r != SVC_YES)
 		return r;
 	set_str(out->service, sizeof(out->service), "imap");
-	out->product[0] = out->version[0] = '\0';
+	out->product[0] = out->version[0] = out->extra[0] = '\0';
 	apply_rules(rules, ARRAY_SIZE(rules), line.p, line.len, out);
 	return SVC_YES;
 }
@@ -495,7 +495,7 @@ int svc_parse_telnet(const unsigned char *p, size_t len, uint16_t port, struct s
 		if (port == 23 &&
 		    (find(p, len, "login:", 1) >= 0 || find(p, len, "username:", 1) >= 0)) {
 			set_str(out->service, sizeof(out->service), "telnet");
-			out->product[0] = out->version[0] = '\0';
+			out->product[0] = out->version[0] = out->extra[0] = '\0';
 			return SVC_YES;
 		}
 		return SVC_NO;
@@ -513,7 +513,7 @@ int svc_parse_telnet(const unsigned char *p, size_t len, uint16_t port, struct s
 	if (nopt == 0)
 		return i + 2 >= len ? SVC_MORE : SVC_NO;
 	set_str(out->service, sizeof(out->service), "telnet");
-	out->product[0] = out->version[0] = '\0';
+	out->product[0] = out->version[0] = out->extra[0] = '\0';
 	if (len == sizeof(netkit) && memcmp(p, netkit, len) == 0)
 		set_str(out->product, sizeof(out->product), "Linux telnetd");
 	else if (len >= sizeof(inetutils) && memcmp(p, inetutils, sizeof(inetutils)) == 0)
@@ -554,7 +554,7 @@ static void http_server_header(struct cursor v, struct svc_info *out)
 	size_t i, pl = 0, n;
 
 	cursor_trim(&v);
-	out->product[0] = out->version[0] = '\0';
+	out->product[0] = out->version[0] = out->extra[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(http_servers); i++) {
 		pl = strlen(http_servers[i].prefix);
 		if (v.len >= pl &&
@@ -845,7 +845,7 @@ int svc_parse_smb(const unsigned char *p, size_t len, uint16_t port, struct svc_
 		return SVC_MORE;
 	if (memcmp(magic, "\xffSMB", 4) == 0) {
 		set_str(out->service, sizeof(out->service), "smb");
-		out->product[0] = out->version[0] = '\0';
+		out->product[0] = out->version[0] = out->extra[0] = '\0';
 		set_str(out->extra, sizeof(out->extra), "SMBv1");
 		return SVC_YES;
 	}
