@@ -188,7 +188,7 @@ static int ssl_handshake(SSL *ssl, int fd, int timeout_ms)
 	}
 }
 
-static SSL_CTX *client_ctx(const struct tls_scan_opts *o, int max12)
+static SSL_CTX *client_ctx(const struct tls_scan_opts *o, int max12, int verify)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 
@@ -202,9 +202,14 @@ static SSL_CTX *client_ctx(const struct tls_scan_opts *o, int max12)
 				     SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION);
 	(void)SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL:@SECLEVEL=0");
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	if (!verify)
+		return ctx;
+	/* The system roots through the hashed directory: looked up on demand,
+	 * where loading the whole bundle would cost tens of milliseconds. */
 	if (o->ca_file)
 		(void)SSL_CTX_load_verify_locations(ctx, o->ca_file, NULL);
-	else
+	else if (X509_STORE_load_path(SSL_CTX_get_cert_store(ctx), X509_get_default_cert_dir()) !=
+		 1)
 		(void)SSL_CTX_set_default_verify_paths(ctx);
 	return ctx;
 }
@@ -235,13 +240,13 @@ static int session_open(struct tls_ctx *cx, int max12, struct session *s)
 	r = tls_connect(cx, &s->c);
 	if (r)
 		return r;
-	s->ctx = client_ctx(cx->o, max12);
+	s->ctx = client_ctx(cx->o, max12, !max12);
 	s->ssl = s->ctx ? SSL_new(s->ctx) : NULL;
 	if (!s->ssl || SSL_set_fd(s->ssl, s->c.fd) != 1) {
 		r = ERR_NOMEM;
 		goto fail;
 	}
-	if (cx->o->sni)
+	if (tls_wire_sni(cx->o->sni))
 		(void)SSL_set_tlsext_host_name(s->ssl, cx->o->sni);
 	SSL_set_connect_state(s->ssl);
 	r = ssl_handshake(s->ssl, s->c.fd, cx->timeout_ms);
@@ -377,17 +382,25 @@ int tls_cert_scan(struct tls_ctx *cx, struct tls_report *rep)
 	if (r) {
 		LOG_DEBUG(cx->lg, "openssl handshake failed err=%s", err_str(r));
 		str_lcpy(rep->trust, "no handshake", sizeof(rep->trust));
-	} else {
-		r = take_chain(s.ssl, cx->o, rep);
-		session_close(&s);
-		if (r)
-			return r;
+		return 0;
 	}
+	r = take_chain(s.ssl, cx->o, rep);
+	session_close(&s);
+	ERR_clear_error();
+	return r;
+}
+
+int tls_reneg_scan(struct tls_ctx *cx, int *allowed)
+{
+	struct session s;
+	int r;
+
 	/* renegotiation needs TLS <= 1.2 */
-	if (session_open(cx, 1, &s) == 0) {
-		rep->client_reneg = try_reneg(&s, cx->timeout_ms < 3000 ? cx->timeout_ms : 3000);
-		session_close(&s);
-	}
+	r = session_open(cx, 1, &s);
+	if (r)
+		return r;
+	*allowed = try_reneg(&s, cx->timeout_ms < 3000 ? cx->timeout_ms : 3000);
+	session_close(&s);
 	ERR_clear_error();
 	return 0;
 }

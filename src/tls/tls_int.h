@@ -134,14 +134,20 @@ int tls_starttls(struct net_conn *c, enum tls_starttls kind, struct logger *lg) 
 /* tls_connect: net_connect + STARTTLS, counting the connection. */
 int tls_connect(struct tls_ctx *cx, struct net_conn *c) WUR;
 
+/* tls_wire_sni: sni unless it is an IP literal (RFC 6066: names only). */
+const char *tls_wire_sni(const char *sni);
+
 /* tls_run: call fn(i, arg) for i in [0, n) on up to conc threads. */
 void tls_run(size_t n, int conc, void (*fn)(size_t i, void *arg), void *arg);
 
 /* --------------------------------------------------------- certificates */
 
 /* tls_cert_scan: a full OpenSSL handshake: chain, trust, host name,
- * negotiated version/suite; then a client renegotiation attempt. */
+ * negotiated version/suite, into rep (0 also when no handshake). */
 int tls_cert_scan(struct tls_ctx *cx, struct tls_report *rep) WUR;
+/* tls_reneg_scan: a TLS <= 1.2 handshake, then one client-initiated
+ * renegotiation; *allowed = 1 when it completed. */
+int tls_reneg_scan(struct tls_ctx *cx, int *allowed) WUR;
 
 /* Certificate rule results, used by the findings code and unit tests. */
 struct tls_cert_verdict {

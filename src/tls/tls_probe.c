@@ -4,6 +4,7 @@
  * small thread pool that runs many probes at once and the STARTTLS
  * dialogues for SMTP, IMAP, POP3 and FTP.
  */
+#include <arpa/inet.h>
 #include <openssl/rand.h>
 #include <string.h>
 
@@ -23,6 +24,15 @@ int tls_starttls_parse(const char *s, enum tls_starttls *out)
 		}
 	}
 	return ERR_INVAL;
+}
+
+const char *tls_wire_sni(const char *sni)
+{
+	unsigned char tmp[16];
+
+	if (!sni || inet_pton(AF_INET, sni, tmp) == 1 || inet_pton(AF_INET6, sni, tmp) == 1)
+		return NULL;
+	return sni;
 }
 
 /* ------------------------------------------------------------- STARTTLS */

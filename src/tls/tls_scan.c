@@ -21,6 +21,7 @@ enum task_kind {
 	T_GROUP12,
 	T_DHE,
 	T_SIGHASH,
+	T_RENEG,
 };
 
 struct task {
@@ -105,7 +106,7 @@ static void hello_for(struct tls_hello_opts *ho, const struct scan *s, enum tls_
 	memset(ho, 0, sizeof(*ho));
 	ho->suites = ids;
 	ho->n_suites = n;
-	ho->sni = s->cx.o->sni;
+	ho->sni = tls_wire_sni(s->cx.o->sni);
 	if (v == TLS_V_TLS13) {
 		ho->tls13 = 1;
 		ho->key_share = 1;
@@ -392,6 +393,17 @@ static void do_sighash(struct scan *s, int which)
 	pthread_mutex_unlock(&s->cx.mu);
 }
 
+static void do_reneg(struct scan *s)
+{
+	int allowed = -1;
+
+	if (tls_reneg_scan(&s->cx, &allowed) != 0)
+		return;
+	pthread_mutex_lock(&s->cx.mu);
+	s->rep->client_reneg = allowed;
+	pthread_mutex_unlock(&s->cx.mu);
+}
+
 static void run_task(size_t i, void *arg)
 {
 	struct scan *s = arg;
@@ -422,20 +434,30 @@ static void run_task(size_t i, void *arg)
 	case T_SIGHASH:
 		do_sighash(s, t->arg);
 		break;
+	case T_RENEG:
+		do_reneg(s);
+		break;
 	}
 }
 
-static void run_phase(struct scan *s)
+static void run_phase(struct scan *s, const char *name)
 {
+	int64_t t0 = time_now_ms();
+	size_t n = s->nt;
+
 	tls_run(s->nt, s->cx.o->concurrency > 0 ? s->cx.o->concurrency : 16, run_task, s);
 	s->nt = 0;
+	LOG_DEBUG(s->cx.lg, "phase done phase=%s tasks=%zu ms=%lld", name, n,
+		  (long long)(time_now_ms() - t0));
 }
 
 static void *cert_thread(void *arg)
 {
 	struct scan *s = arg;
+	int64_t t0 = time_now_ms();
 
 	s->cert_r = tls_cert_scan(&s->cx, s->rep);
+	LOG_DEBUG(s->cx.lg, "certificate check done ms=%lld", (long long)(time_now_ms() - t0));
 	return NULL;
 }
 
@@ -587,10 +609,11 @@ static int scan_run(struct scan *s)
 	int v, r = 0, cert_started;
 
 	cert_started = pthread_create(&th, NULL, cert_thread, s) == 0;
+	r = add_task(s, T_RENEG, 0, 0, 0, 0);
 	for (v = 0; v < TLS_V_COUNT && r == 0; v++)
 		r = add_task(s, T_VERSION, v, 0, 0, 0);
 	if (r == 0)
-		run_phase(s);
+		run_phase(s, "versions");
 	for (v = 0; v < TLS_V_COUNT && r == 0; v++)
 		r = fill_version(s, v);
 	s->rep->reachable = s->ok > 0 || s->nontls > 0;
@@ -598,11 +621,11 @@ static int scan_run(struct scan *s)
 		fill_extensions(s);
 		r = plan_phase2(s);
 		if (r == 0)
-			run_phase(s);
+			run_phase(s, "suites");
 		if (r == 0)
 			r = plan_phase3(s);
 		if (r == 0)
-			run_phase(s);
+			run_phase(s, "details");
 	}
 	if (cert_started)
 		pthread_join(th, NULL);
