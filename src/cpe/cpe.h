@@ -357,6 +357,14 @@ struct cpe_platform {
 void cpe_config_eval(const struct cpe_config *cfg, const struct cpe_platform *platform,
 		     const struct cpe *product_cpe, struct cpe_result *res);
 
+/*
+ * cpe_configs_eval: a CVE applies when any of its configurations does:
+ * the result of cpe_config_eval over cfgs[0..n) with the highest
+ * confidence (the first one on ties). NULL entries are skipped.
+ */
+void cpe_configs_eval(struct cpe_config *const *cfgs, size_t n, const struct cpe_platform *platform,
+		      const struct cpe *product_cpe, struct cpe_result *res);
+
 /* ------------------------------------------------------ product table */
 
 /* struct cpe_product: a name seen in banners or package lists and the CPE
@@ -374,6 +382,15 @@ struct cpe_product {
  * a static table. ERR_NOTFOUND (with *n = 0) when unknown. Thread safe.
  */
 int cpe_products_lookup(const char *name, size_t len, const struct cpe_product **out, size_t *n);
+
+/*
+ * cpe_product_cpe: fill *out (cpe_init'ed here) with p's part, vendor and
+ * product and the given version and update (either may be NULL/empty =
+ * unknown). *out borrows all strings: p is static, version/update must
+ * outlive *out; do not cpe_release it.
+ */
+void cpe_product_cpe(const struct cpe_product *p, const char *version, size_t version_len,
+		     const char *update, size_t update_len, struct cpe *out);
 
 /* cpe_products_all: the whole table (sorted by name), for listings. */
 const struct cpe_product *cpe_products_all(size_t *n);

@@ -115,6 +115,17 @@ static const struct cpe_product products[] = {
     {"zabbix", 'a', "zabbix", "zabbix"},
 };
 
+void cpe_product_cpe(const struct cpe_product *p, const char *version, size_t version_len,
+		     const char *update, size_t update_len, struct cpe *out)
+{
+	cpe_init(out);
+	cpe_set(out, CPE_PART, &p->part, 1);
+	cpe_set(out, CPE_VENDOR, p->vendor, strlen(p->vendor));
+	cpe_set(out, CPE_PRODUCT, p->product, strlen(p->product));
+	cpe_set(out, CPE_VERSION, version, version ? version_len : 0);
+	cpe_set(out, CPE_UPDATE, update, update ? update_len : 0);
+}
+
 const struct cpe_product *cpe_products_all(size_t *n)
 {
 	*n = ARRAY_SIZE(products);

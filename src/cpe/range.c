@@ -546,3 +546,20 @@ void cpe_config_eval(const struct cpe_config *cfg, const struct cpe_platform *pl
 		res->flags |= CPE_MF_PLATFORM_UNKNOWN;
 	}
 }
+
+void cpe_configs_eval(struct cpe_config *const *cfgs, size_t n, const struct cpe_platform *platform,
+		      const struct cpe *product_cpe, struct cpe_result *res)
+{
+	struct cpe_result r;
+	size_t i;
+
+	res->conf = MATCH_NONE;
+	res->flags = 0;
+	for (i = 0; i < n; i++) {
+		if (!cfgs[i])
+			continue;
+		cpe_config_eval(cfgs[i], platform, product_cpe, &r);
+		if (r.conf > res->conf)
+			*res = r;
+	}
+}

@@ -632,6 +632,26 @@ static void test_products(void **state)
 		assert_string_equal(p->vendor, rows[i].vendor);
 		assert_string_equal(p->product, rows[i].product);
 	}
+	/* a table entry as the product CPE of a scan result */
+	{
+		struct cpe_range r;
+		struct cpe t;
+		struct cpe_result res;
+
+		assert_int_equal(cpe_products_lookup("openssh", 7, &p, &n), 0);
+		cpe_product_cpe(p, "9.2p1", 5, NULL, 0, &t);
+		assert_null(t.mem);
+		assert_int_equal(
+		    cpe_range_init(&r, "cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*", 41, true), 0);
+		assert_int_equal(cpe_range_set_bound(&r, CPE_END_EXCL, "9.3", 3), 0);
+		cpe_range_match_cpe(&r, &t, &res);
+		assert_int_equal(res.conf, MATCH_HIGH);
+		cpe_product_cpe(p, NULL, 0, NULL, 0, &t);
+		cpe_range_match_cpe(&r, &t, &res);
+		assert_int_equal(res.conf, MATCH_LOW);
+		assert_int_equal(res.flags, CPE_MF_VERSION_UNKNOWN);
+		cpe_range_release(&r);
+	}
 	assert_int_equal(cpe_products_lookup("nosuchthing", 11, &p, &n), ERR_NOTFOUND);
 	assert_int_equal(n, 0);
 	assert_int_equal(cpe_products_lookup("openss", 6, &p, &n), ERR_NOTFOUND);

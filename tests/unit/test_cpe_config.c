@@ -233,18 +233,9 @@ static void eval_cve(const struct cve_cfgs *c, const struct cpe_platform *pl, co
 		     struct cpe_result *best)
 {
 	struct cpe prod;
-	size_t i;
 
 	assert_int_equal(cpe_parse(product, strlen(product), &prod), 0);
-	best->conf = MATCH_NONE;
-	best->flags = 0;
-	for (i = 0; i < c->n; i++) {
-		struct cpe_result r;
-
-		cpe_config_eval(c->cfg[i], pl, &prod, &r);
-		if (r.conf > best->conf)
-			*best = r;
-	}
+	cpe_configs_eval(c->cfg, c->n, pl, &prod, best);
 	cpe_release(&prod);
 }
 
