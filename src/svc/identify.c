@@ -12,7 +12,7 @@
 
 #define SVC_READ_MAX 16384
 #define SVC_MAX_STEPS 24
-#define SVC_UNKNOWN_BANNER_MS 1500 /* banner wait on ports without a default */
+#define SVC_UNKNOWN_BANNER_MS 1500 /* banner wait where none is expected */
 
 static const char svc_user_agent[] = "wachter/0.1 (+security scan)";
 
@@ -181,8 +181,10 @@ static size_t plan_steps(uint16_t port, int timeout_ms, struct step *steps)
 		steps[n++] = (struct step){own, timeout_ms};
 	else if (own)
 		banner_first = 1;
+	/* the full wait only where a banner is expected; elsewhere a banner
+	 * (SSH on 443, say) comes at once or not at all */
 	steps[n++] = (struct step){
-	    NULL, banner_first || own
+	    NULL, banner_first
 		      ? timeout_ms
 		      : (timeout_ms < SVC_UNKNOWN_BANNER_MS ? timeout_ms : SVC_UNKNOWN_BANNER_MS)};
 	for (i = 0; i < np && n < SVC_MAX_STEPS; i++)
