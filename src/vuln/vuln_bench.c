@@ -1,0 +1,335 @@
+/*
+ * vuln_bench.c: "wachter vuln bench": times the matcher on the full KB:
+ * random (product, version) lookups over the KB's own vendor:product keys,
+ * a 5,000-package inventory from a "package version" list (dpkg-query), and
+ * the resident memory with the KB mapped. Prints each figure with its target.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vuln/vuln_int.h"
+
+#define SAMPLE_ROWS 4
+
+struct bprod {
+	const char *vp;
+	uint32_t rows[SAMPLE_ROWS];
+	uint32_t nrows;
+};
+
+struct bench {
+	const struct kb *kb;
+	struct bprod *p;
+	size_t np;
+	uint64_t rng;
+};
+
+static uint64_t rnd(struct bench *b)
+{
+	/* xorshift64*: fast, and the same sequence every run */
+	b->rng ^= b->rng >> 12;
+	b->rng ^= b->rng << 25;
+	b->rng ^= b->rng >> 27;
+	return b->rng * 2685821657736338717ULL;
+}
+
+static size_t hash_ptr(const void *p, size_t mask)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x & mask;
+}
+
+/* collect the distinct vendor:product keys (strings are interned in the
+ * KB, so equal keys are equal pointers) with a few sample rows each */
+static int collect_products(struct bench *b)
+{
+	struct kb_counts kc;
+	size_t cap, mask, i, *slot = NULL;
+	int r = 0;
+
+	kb_counts(b->kb, &kc);
+	for (cap = 1024; cap < (size_t)kc.products * 2 + 2; cap *= 2)
+		;
+	mask = cap - 1;
+	slot = malloc(cap * sizeof(*slot));
+	b->p = calloc((size_t)kc.products + 1, sizeof(*b->p));
+	if (!slot || !b->p) {
+		r = ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < cap; i++)
+		slot[i] = SIZE_MAX;
+	for (i = 0; i < kc.match_rows; i++) {
+		struct kb_match m;
+		size_t h;
+
+		if (kb_match_at(b->kb, (uint32_t)i, &m) != 0)
+			break;
+		for (h = hash_ptr(m.vendor_product, mask); slot[h] != SIZE_MAX; h = (h + 1) & mask)
+			if (b->p[slot[h]].vp == m.vendor_product)
+				break;
+		if (slot[h] == SIZE_MAX) {
+			if (b->np >= kc.products)
+				continue;
+			slot[h] = b->np;
+			b->p[b->np++].vp = m.vendor_product;
+		}
+		if (b->p[slot[h]].nrows < SAMPLE_ROWS)
+			b->p[slot[h]].rows[b->p[slot[h]].nrows++] = (uint32_t)i;
+	}
+out:
+	free(slot);
+	return r;
+}
+
+/* cpe_field: field k (0 = part) of a CPE 2.3 string into out */
+static void cpe_field(const char *cpe, int k, char *out, size_t size)
+{
+	const char *p = cpe + 8;
+	size_t n = 0;
+
+	while (k > 0 && *p) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == ':')
+			k--;
+		p++;
+	}
+	while (p[n] && p[n] != ':' && n + 1 < size)
+		n++;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* a plausible version for product p: one of its rows' versions or bounds,
+ * sometimes with the last number moved by one, or a random x.y.z */
+static void pick_version(struct bench *b, const struct bprod *p, char *out, size_t size)
+{
+	struct kb_match m;
+	char v[64], u[32];
+	size_t n;
+	uint64_t x = rnd(b);
+
+	v[0] = '\0';
+	if (p->nrows && kb_match_at(b->kb, p->rows[x % p->nrows], &m) == 0) {
+		if (m.version_end[0] && (x & 16))
+			str_lcpy(v, m.version_end, sizeof(v));
+		else if (m.version_start[0])
+			str_lcpy(v, m.version_start, sizeof(v));
+		else {
+			cpe_field(m.cpe, 3, v, sizeof(v));
+			cpe_field(m.cpe, 4, u, sizeof(u));
+			if (!strcmp(v, "*") || !strcmp(v, "-") || strchr(v, '\\'))
+				v[0] = '\0';
+			else if (strcmp(u, "*") && strcmp(u, "-") && !strchr(u, '\\'))
+				str_lcpy(v + strlen(v), u, sizeof(v) - strlen(v));
+		}
+	}
+	if (!v[0]) {
+		snprintf(out, size, "%u.%u.%u", (unsigned)(x >> 8) % 10, (unsigned)(x >> 16) % 20,
+			 (unsigned)(x >> 24) % 30);
+		return;
+	}
+	n = strlen(v);
+	if (n && v[n - 1] >= '0' && v[n - 1] <= '8' && (x & 96) == 32)
+		v[n - 1]++;
+	else if (n && v[n - 1] >= '1' && v[n - 1] <= '9' && (x & 96) == 64)
+		v[n - 1]--;
+	str_lcpy(out, v, size);
+}
+
+static void rss(long *cur_kb, long *hwm_kb)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+
+	*cur_kb = *hwm_kb = -1;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			*cur_kb = strtol(line + 6, NULL, 10);
+		else if (strncmp(line, "VmHWM:", 6) == 0)
+			*hwm_kb = strtol(line + 6, NULL, 10);
+	}
+	fclose(f);
+}
+
+static int bench_lookups(struct bench *b, long n)
+{
+	struct vuln_hits h = VULN_HITS_INIT;
+	char vp[256], ver[64];
+	size_t total = 0, with = 0;
+	int64_t t0, t1;
+	long i;
+	int r = 0;
+
+	t0 = time_now_ms();
+	for (i = 0; i < n; i++) {
+		const struct bprod *p = &b->p[rnd(b) % b->np];
+
+		str_lcpy(vp, p->vp, sizeof(vp));
+		pick_version(b, p, ver, sizeof(ver));
+		h.n = 0;
+		r = vuln_match_product(b->kb, vp, ver, NULL, &h);
+		if (r == ERR_NOMEM)
+			break;
+		r = 0;
+		total += h.n;
+		with += h.n > 0;
+	}
+	t1 = time_now_ms();
+	vuln_hits_release(&h);
+	if (r != 0)
+		return r;
+	printf("lookups:   %ld random (product, version) over %zu products in %.3f s "
+	       "(%.0f/s; %zu with hits, %zu hits)  target < 1 s for 1,000,000: %s\n",
+	       n, b->np, (t1 - t0) / 1000.0, n * 1000.0 / (double)(t1 - t0 ? t1 - t0 : 1), with,
+	       total, (t1 - t0) * 1000000.0 / (double)n < 1000.0 ? "ok" : "MISSED");
+	return 0;
+}
+
+struct pkg {
+	char name[64];
+	char version[64];
+};
+
+static int load_packages(const char *path, struct pkg **out, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	size_t cap = 0;
+	struct pkg *v = NULL;
+
+	*n = 0;
+	if (!f)
+		return ERR_NOTFOUND;
+	while (fgets(line, sizeof(line), f)) {
+		char *sp = strchr(line, ' '), *nl;
+
+		if (!sp)
+			continue;
+		*sp = '\0';
+		if ((nl = strchr(sp + 1, '\n')))
+			*nl = '\0';
+		if (*n == cap) {
+			struct pkg *nv = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				fclose(f);
+				return ERR_NOMEM;
+			}
+			v = nv;
+		}
+		str_lcpy(v[*n].name, line, sizeof(v[*n].name));
+		str_lcpy(v[*n].version, sp + 1, sizeof(v[*n].version));
+		(*n)++;
+	}
+	fclose(f);
+	*out = v;
+	return *n ? 0 : ERR_PARSE;
+}
+
+static int bench_inventory(struct bench *b, const char *path, long want, const char *release)
+{
+	struct vuln_hits h = VULN_HITS_INIT;
+	struct pkg *pk = NULL;
+	size_t np, known = 0, total = 0;
+	int64_t t0, t1;
+	long i;
+	int r;
+
+	if ((r = load_packages(path, &pk, &np)) != 0) {
+		fprintf(stderr, "vuln bench: %s: %s\n", path, err_str(r));
+		return r;
+	}
+	t0 = time_now_ms();
+	for (i = 0; i < want; i++) {
+		const struct pkg *p = &pk[(size_t)i % np];
+
+		h.n = 0;
+		r = vuln_match_package(b->kb, p->name, p->version, release, &h);
+		if (r == ERR_NOMEM)
+			break;
+		known += r == 0;
+		total += h.n;
+		r = 0;
+	}
+	t1 = time_now_ms();
+	vuln_hits_release(&h);
+	free(pk);
+	if (r != 0)
+		return r;
+	printf("inventory: %ld packages (%zu distinct from %s, release %s) in %.1f ms "
+	       "(%zu known to the tracker/CPE list, %zu hits)  target < 50 ms: %s\n",
+	       want, np, path, release, (double)(t1 - t0), known, total,
+	       t1 - t0 < 50 ? "ok" : "MISSED");
+	return 0;
+}
+
+int vuln_bench_cli(int argc, char **argv)
+{
+	const char *kb_path = "var/kb/wachter.kb", *pkgs = NULL, *release = "bookworm";
+	long lookups = 1000000, inventory = 5000, cur, hwm;
+	struct bench b;
+	struct kb *kb = NULL;
+	struct kb_counts kc;
+	int i, r;
+
+	for (i = 2; i < argc; i++) {
+		if (i + 1 < argc && strcmp(argv[i], "--kb") == 0)
+			kb_path = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--lookups") == 0)
+			lookups = strtol(argv[++i], NULL, 10);
+		else if (i + 1 < argc && strcmp(argv[i], "--inventory") == 0)
+			inventory = strtol(argv[++i], NULL, 10);
+		else if (i + 1 < argc && strcmp(argv[i], "--packages") == 0)
+			pkgs = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--release") == 0)
+			release = argv[++i];
+		else {
+			fputs("usage: wachter vuln bench [--kb PATH] [--lookups N] [--inventory N]"
+			      " [--packages FILE] [--release NAME]\n",
+			      stderr);
+			return 2;
+		}
+	}
+	if (lookups <= 0 || inventory < 0)
+		return 2;
+	memset(&b, 0, sizeof(b));
+	b.rng = 0x9e3779b97f4a7c15ULL;
+	if ((r = kb_open(kb_path, &kb)) != 0) {
+		fprintf(stderr, "vuln bench: %s: %s\n", kb_path, err_str(r));
+		return 1;
+	}
+	b.kb = kb;
+	kb_counts(kb, &kc);
+	rss(&cur, &hwm);
+	printf(
+	    "kb:        %s: %.0f MB, %u CVEs, %u products, %u match rows; RSS after open %ld MB\n",
+	    kb_path, kc.file_size / 1048576.0, kc.cves, kc.products, kc.match_rows, cur / 1024);
+	r = collect_products(&b);
+	if (r == 0 && b.np == 0)
+		r = ERR_NOTFOUND;
+	if (r == 0)
+		r = bench_lookups(&b, lookups);
+	if (r == 0 && pkgs && inventory > 0)
+		r = bench_inventory(&b, pkgs, inventory, release);
+	rss(&cur, &hwm);
+	if (r == 0)
+		printf("memory:    VmRSS %ld MB, VmHWM %ld MB with the KB mapped (file %.0f MB)  "
+		       "target < 300 MB: %s\n",
+		       cur / 1024, hwm / 1024, kc.file_size / 1048576.0,
+		       hwm >= 0 && hwm < 300 * 1024 ? "ok" : "MISSED");
+	free(b.p);
+	kb_close(kb);
+	if (r != 0)
+		fprintf(stderr, "vuln bench: %s\n", err_str(r));
+	return r == 0 ? 0 : 1;
+}
