@@ -8,7 +8,8 @@ set -eu
 
 SRC=${WACHTER_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 LABDIR=$SRC/tests/lab
-export WACHTER_LAB_DIR=${WACHTER_LAB_DIR:-/tmp/wachter-lab}
+WACHTER_LAB_DIR=${WACHTER_LAB_DIR:-/tmp/wachter-lab}
+export WACHTER_LAB_DIR
 LAB=$WACHTER_LAB_DIR
 fail() {
 	echo "lab_up_down: FAIL: $*" >&2
@@ -52,9 +53,8 @@ rm -f "$log1" "$log2"
 echo "lab_up_down: concurrent up took $((t1 - t0)) s"
 
 # 2. Every host answers on its ports; the closed host on none.
-n=0
 grep -v '^#' "$LABDIR/hosts.tsv" | grep -v '^[[:space:]]*$' |
-	while IFS='	' read -r addr name role twin ports; do
+	while IFS='	' read -r addr name _role _twin ports; do
 		[ -f "$LABDIR/truth/${name%.wachter.test}.tsv" ] ||
 			{ echo "no truth file for $name" >&2; exit 1; }
 		if [ "$ports" = "-" ]; then
