@@ -1,0 +1,230 @@
+/*
+ * cli.c: `wachter web <url-or-host> [options]`, the debug subcommand that
+ * judges one site and prints the report and findings as text or JSON (the
+ * integration tests read the JSON).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "web/web.h"
+
+#define CMS_DEFAULT_LOCAL "data/cms-versions.tsv"
+#define CMS_DEFAULT_SYSTEM "/usr/share/wachter/cms-versions.tsv"
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: wachter web <url-or-host> [--addr IP] [--ca-file FILE]\n"
+			"       [--format text|json] [--cms-versions FILE] [--timeout MS]\n"
+			"       [--now RFC3339] [-v]\n");
+}
+
+struct cli {
+	char host[256];
+	int json, verbose;
+	struct web_opts o;
+};
+
+static int num_arg(const char *s, uint64_t max, int *out)
+{
+	struct cursor c;
+	uint64_t v;
+
+	cursor_init(&c, s, strlen(s));
+	if (cursor_uint(&c, max, &v) || c.len || v == 0)
+		return ERR_INVAL;
+	*out = (int)v;
+	return 0;
+}
+
+/* "https://host:8443/x", "http://host", "host" -> host and port. */
+static int parse_target(const char *t, struct cli *c)
+{
+	int https = 0, port = 0;
+	const char *p = t, *e, *colon;
+
+	if (strncasecmp(t, "https://", 8) == 0) {
+		https = 1;
+		p = t + 8;
+	} else if (strncasecmp(t, "http://", 7) == 0) {
+		p = t + 7;
+	} else if (strstr(t, "://")) {
+		return ERR_INVAL;
+	}
+	e = p + strcspn(p, "/?#");
+	colon = memchr(p, ':', (size_t)(e - p));
+	if (colon) {
+		char num[8];
+
+		snprintf(num, sizeof(num), "%.*s", (int)(e - colon - 1), colon + 1);
+		if (num_arg(num, 65535, &port))
+			return ERR_INVAL;
+		e = colon;
+	}
+	if (e == p || (size_t)(e - p) >= sizeof(c->host))
+		return ERR_INVAL;
+	memcpy(c->host, p, (size_t)(e - p));
+	c->host[e - p] = '\0';
+	if (port && https)
+		c->o.https_port = port;
+	else if (port)
+		c->o.http_port = port;
+	c->o.host = c->host;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct cli *c)
+{
+	int i, pos = 0;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "-v") == 0) {
+			c->verbose = 1;
+			continue;
+		}
+		if (a[0] != '-') {
+			if (pos++ || parse_target(a, c))
+				return ERR_INVAL;
+			continue;
+		}
+		if (!v)
+			return ERR_INVAL;
+		i++;
+		if (strcmp(a, "--addr") == 0)
+			c->o.addr = v;
+		else if (strcmp(a, "--ca-file") == 0)
+			c->o.ca_file = v;
+		else if (strcmp(a, "--cms-versions") == 0)
+			c->o.cms_versions_file = v;
+		else if (strcmp(a, "--format") == 0) {
+			if (strcmp(v, "json") && strcmp(v, "text"))
+				return ERR_INVAL;
+			c->json = strcmp(v, "json") == 0;
+		} else if (strcmp(a, "--timeout") == 0) {
+			if (num_arg(v, 600000, &c->o.timeout_ms))
+				return ERR_INVAL;
+		} else if (strcmp(a, "--now") == 0) {
+			if (time_parse_rfc3339(v, strlen(v), &c->o.now))
+				return ERR_INVAL;
+		} else {
+			return ERR_INVAL;
+		}
+	}
+	return pos == 1 ? 0 : ERR_INVAL;
+}
+
+static int findings_out(const struct findings *fl, int json, struct buf *b)
+{
+	size_t i;
+	int r = json ? buf_adds(b, "[") : 0;
+
+	for (i = 0; i < fl->n && r == 0; i++) {
+		const struct finding *f = &fl->v[i];
+		const char *d = f->detail ? f->detail : "", *e = f->evidence ? f->evidence : "";
+
+		if (!json) {
+			r = buf_addf(b, "%-8s %-8s %5d %s\n", f->check_id, check_sev_name(f->sev),
+				     f->port, d);
+			continue;
+		}
+		r = buf_addf(b, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"port\":%d,\"detail\":",
+			     i ? "," : "", f->check_id, check_sev_name(f->sev), f->port);
+		if (r == 0)
+			r = buf_add_json_str(b, d, strlen(d));
+		if (r == 0)
+			r = buf_adds(b, ",\"evidence\":");
+		if (r == 0)
+			r = buf_add_json_str(b, e, strlen(e));
+		if (r == 0)
+			r = buf_adds(b, "}");
+	}
+	return r || !json ? r : buf_adds(b, "]");
+}
+
+static const char *default_cms_file(void)
+{
+	const char *env = getenv("WACHTER_CMS_VERSIONS");
+
+	if (env && *env)
+		return env;
+	if (access(CMS_DEFAULT_LOCAL, R_OK) == 0)
+		return CMS_DEFAULT_LOCAL;
+	if (access(CMS_DEFAULT_SYSTEM, R_OK) == 0)
+		return CMS_DEFAULT_SYSTEM;
+	return NULL;
+}
+
+static int print_all(const struct cli *c, int scan_r, const struct web_report *rep,
+		     const struct findings *fl)
+{
+	struct buf out = BUF_INIT;
+	int r;
+
+	if (c->json) {
+		r = buf_adds(&out, "{\"target\":");
+		if (r == 0)
+			r = buf_add_json_str(&out, c->host, strlen(c->host));
+		if (r == 0)
+			r = buf_addf(&out, ",\"result\":\"%s\",\"report\":",
+				     scan_r ? err_str(scan_r) : "ok");
+		if (r == 0)
+			r = web_report_json(rep, &out);
+		if (r == 0)
+			r = buf_adds(&out, ",\"findings\":");
+	} else {
+		r = buf_addf(&out, "%s: %s\n", c->host, scan_r ? err_str(scan_r) : "scanned");
+		if (r == 0 && !scan_r)
+			r = web_report_text(rep, &out);
+		if (r == 0)
+			r = buf_adds(&out, "findings:\n");
+	}
+	if (r == 0)
+		r = findings_out(fl, c->json, &out);
+	if (r == 0 && c->json)
+		r = buf_adds(&out, "}\n");
+	if (r == 0)
+		fwrite(out.ptr, 1, out.len, stdout);
+	buf_release(&out);
+	return r;
+}
+
+int web_cli(int argc, char **argv)
+{
+	struct cli c;
+	struct web_report rep;
+	struct findings fl = FINDINGS_INIT;
+	struct logger lg;
+	int r, rc = 1;
+
+	if (parse_args(argc, argv, &c)) {
+		usage();
+		return 2;
+	}
+	if (!c.o.cms_versions_file)
+		c.o.cms_versions_file = default_cms_file();
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "wachter web: libcurl initialisation failed\n");
+		return 1;
+	}
+	log_init(&lg, c.verbose ? LOG_LVL_DEBUG : LOG_LVL_WARN, stderr);
+	web_report_init(&rep);
+	r = web_scan(&c.o, &rep, &fl, &lg);
+	findings_sort(&fl);
+	if (print_all(&c, r, &rep, &fl))
+		fprintf(stderr, "wachter web: output failed\n");
+	else if (r)
+		fprintf(stderr, "wachter web: %s: %s\n", c.host, err_str(r));
+	else
+		rc = 0;
+	findings_release(&fl);
+	web_report_release(&rep);
+	log_release(&lg);
+	curl_global_cleanup();
+	return rc;
+}
