@@ -706,6 +706,8 @@ static int scan_init(struct scan *s, const struct net_scan_opts *o, struct logge
 	s->backoff_ms = BACKOFF_MIN_MS;
 	s->head = s->tail = -1;
 	s->slots = calloc((size_t)s->nslots, sizeof(*s->slots));
+	for (i = 0; s->slots && i < s->nslots; i++)
+		s->slots[i].fd = -1; /* before anything can fail: release closes fds */
 	s->rq = calloc((size_t)s->nslots, sizeof(*s->rq));
 	s->ts = calloc(s->nt, sizeof(*s->ts));
 	s->active = calloc(s->nt, sizeof(*s->active));
@@ -715,7 +717,6 @@ static int scan_init(struct scan *s, const struct net_scan_opts *o, struct logge
 	s->res->nt = s->nt;
 	s->res->concurrency = s->nslots;
 	for (i = 0; i < s->nslots; i++) {
-		s->slots[i].fd = -1;
 		s->slots[i].next = i + 1 < s->nslots ? i + 1 : -1;
 		s->rq[i].next = i + 1 < s->nslots ? i + 1 : -1;
 	}
