@@ -300,38 +300,46 @@ static int has_cpe_cb(const char *a, const char *b, void *ctx)
 	return 1;
 }
 
-/* is pkg known to the tracker or the CPE list? */
-static int pkg_known(const struct kb *kb, const char *pkg)
+/* is pkg in the tracker (1) or, with cpe set, in the CPE list (1)? */
+static int pkg_known(const struct kb *kb, const char *pkg, int cpe)
 {
 	int found = 0;
 
-	vq_ignore(kb_debian_fixes(kb, pkg, NULL, has_fix_cb, &found));
-	if (!found)
+	if (cpe)
 		vq_ignore(kb_debian_cpe_by_package(kb, pkg, has_cpe_cb, &found));
+	else
+		vq_ignore(kb_debian_fixes(kb, pkg, NULL, has_fix_cb, &found));
 	return found;
 }
 
-/* source_of: pkg itself, or a source name from dropping a binary suffix */
+/*
+ * source_of: the source package to ask the tracker about: pkg itself when
+ * the tracker knows it, else pkg without a binary suffix ("openssh-server"
+ * -> "openssh"); failing that, the same two in the CPE list.
+ */
 static int source_of(const struct kb *kb, const char *pkg, char *out, size_t size)
 {
 	static const char *const suffixes[] = {"-server", "-client", "-common", "-bin",
 					       "-core",	  "-utils",  "-daemon", "-data",
 					       "-light",  "-full",   "-extras", "-tools"};
 	size_t i, n = strlen(pkg), sl;
+	int cpe;
 
 	if (n >= size)
 		return ERR_INVAL;
-	if (pkg_known(kb, pkg)) {
-		str_lcpy(out, pkg, size);
-		return 0;
-	}
-	for (i = 0; i < ARRAY_SIZE(suffixes); i++) {
-		sl = strlen(suffixes[i]);
-		if (n > sl && strcmp(pkg + n - sl, suffixes[i]) == 0) {
-			memcpy(out, pkg, n - sl);
-			out[n - sl] = '\0';
-			if (pkg_known(kb, out))
-				return 0;
+	for (cpe = 0; cpe <= 1; cpe++) {
+		if (pkg_known(kb, pkg, cpe)) {
+			str_lcpy(out, pkg, size);
+			return 0;
+		}
+		for (i = 0; i < ARRAY_SIZE(suffixes); i++) {
+			sl = strlen(suffixes[i]);
+			if (n > sl && strcmp(pkg + n - sl, suffixes[i]) == 0) {
+				memcpy(out, pkg, n - sl);
+				out[n - sl] = '\0';
+				if (pkg_known(kb, out, cpe))
+					return 0;
+			}
 		}
 	}
 	return ERR_NOTFOUND;

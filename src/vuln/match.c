@@ -757,6 +757,8 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 	memset(&c, 0, sizeof(c));
 	memset(&s, 0, sizeof(s));
 	c.q = q;
+	if (!q->version[0] && !(q->flags & VULN_F_ALL))
+		return 0; /* no version: nothing a row could say about it */
 	for (i = 0; i < q->nvp && q->kb; i++) {
 		target_for(q, &q->vps[i], &c.target);
 		memset(&c.row, 0, sizeof(c.row));
@@ -773,7 +775,7 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 		if (r != 0)
 			goto out;
 	}
-	if (q->nvp > 1)
+	if (q->nvp > 1 && c.n > 1)
 		qsort(c.v, c.n, sizeof(*c.v), cand_cmp);
 	for (i = 0; i < c.n; i++) {
 		if ((r = eval_one(q, &c.v[i], &s, &info, &res)) != 0)
