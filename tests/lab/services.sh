@@ -229,7 +229,14 @@ svc_telnet() {
 svc_vnc() {
 	pid_alive "$LAB/run/vnc.pid" && return 0
 	mkdir -p "$LAB/vnc"
-	# Display :77 (its socket lives in /tmp/.X11-unix; Xvnc removes it on exit).
+	# Display :77, TCP and unix X listeners off. Xvnc removes its lock file
+	# /tmp/.X77-lock on TERM; after a KILL a stale one would block the start.
+	if [ -f /tmp/.X77-lock ]; then
+		_x=$(tr -dc '0-9' </tmp/.X77-lock)
+		if [ -z "$_x" ] || ! kill -0 "$_x" 2>/dev/null; then
+			rm -f /tmp/.X77-lock
+		fi
+	fi
 	spawn vnc /usr/bin/Xtigervnc :77 -interface 127.77.0.67 -rfbport 5900 \
 		-SecurityTypes None -nolisten tcp -nolisten unix -geometry 800x600 \
 		-depth 16 -desktop "wachter lab" -auth "$LAB/vnc/Xauthority"
