@@ -254,7 +254,9 @@ void cpe_range_release(struct cpe_range *r);
  *    ANY and the product's version without its trailing letter suffix
  *    equal ("9.1:*" vs "9.1p1"): MEDIUM + UPDATE_GUESS; r's update "-"
  *    needs a product without update.
- *  - r's version ANY without bounds: LOW + ALL_VERSIONS.
+ *  - r's version ANY without bounds: LOW + ALL_VERSIONS; r's version NA
+ *    ("-", which NVD also uses for "not stated"): HIGH for a product
+ *    without version, else LOW + ALL_VERSIONS.
  *  - the product's version is ANY or empty: LOW + VERSION_UNKNOWN.
  * Other attributes (edition, target_sw, ...) must not be DISJOINT when
  * the target states them; an unknown (ANY) target attribute is accepted.

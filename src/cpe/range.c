@@ -222,10 +222,15 @@ void cpe_range_match_cpe(const struct cpe_range *r, const struct cpe *target,
 		return;
 	}
 	if (rv->kind == CPE_NA) {
+		/* NVD also writes "-" for "version not stated" (apache
+		 * http_server:- on CVE-2007-6388 names 2.2.0-2.2.6 in its text):
+		 * every version again, so LOW, where NISTIR would say DISJOINT */
 		if (tv->kind == CPE_NA)
 			set_res(res, MATCH_HIGH, 0);
-		else if (tv->kind == CPE_ANY)
+		else if (tv->kind == CPE_ANY || tv->len == 0)
 			set_res(res, MATCH_LOW, CPE_MF_VERSION_UNKNOWN);
+		else
+			set_res(res, MATCH_LOW, CPE_MF_ALL_VERSIONS);
 		return;
 	}
 	if (tv->kind == CPE_ANY || (tv->kind == CPE_VALUE && tv->len == 0)) {

@@ -417,6 +417,10 @@ static const struct range_row range_rows[] = {
      "9.2p1", NULL, MATCH_LOW},
     {"cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*", NULL, NULL, NULL, "9.3", "openbsd", "openssh",
      NULL, NULL, MATCH_LOW},
+    {"cpe:2.3:a:apache:http_server:-:*:*:*:*:*:*:*", NULL, NULL, NULL, NULL, "apache",
+     "http_server", "2.4.62", NULL, MATCH_LOW},
+    {"cpe:2.3:a:apache:http_server:-:*:*:*:*:*:*:*", NULL, NULL, NULL, NULL, "apache",
+     "http_server", NULL, NULL, MATCH_LOW},
     /* other products never match */
     {"cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*", NULL, NULL, NULL, NULL, "openbsd", "opensmtpd",
      "9.2p1", NULL, MATCH_NONE},
