@@ -3,6 +3,8 @@
 # on 127.77.0.252 and ::1: exactly the listening ports are reported open,
 # as "ADDR PORT" lines and as JSON; a full 1-65535 scan finds them too; a
 # host name (localhost) expands to its addresses. Loopback only.
+# "A && B || bad" below means: bad unless both hold.
+# shellcheck disable=SC2015
 set -u
 : "${WACHTER:?WACHTER must name the wachter binary}"
 tmp=$(mktemp -d)
@@ -15,7 +17,13 @@ bad() {
 	fail=1
 }
 
+# csv LINES: newline-separated words joined with commas.
+csv() {
+	printf '%s\n' "$1" | paste -sd, -
+}
+
 # Accept-and-close servers on kernel-chosen ports; prints "FAMILY PORT".
+: >"$tmp/ports"
 python3 - >"$tmp/ports" 2>"$tmp/listen.err" <<'EOF' &
 import selectors, socket
 sel = selectors.DefaultSelector()
@@ -51,8 +59,8 @@ import socket
 ss = [socket.socket() for _ in range(5)]
 for s in ss: s.bind(("127.77.0.252", 0))
 print(",".join(str(s.getsockname()[1]) for s in ss))')
-list4="$closed,$(echo $v4 | tr ' ' ',')"
-list6="$closed,$(echo $v6 | tr ' ' ',')"
+list4="$closed,$(csv "$v4")"
+list6="$closed,$(csv "$v6")"
 
 # Text: exactly "127.77.0.252 PORT" per open port, ascending.
 "$WACHTER" portscan --ports "$list4" 127.77.0.252 >"$tmp/out" 2>"$tmp/err"
@@ -66,7 +74,7 @@ want=$(for p in $v4; do echo "127.77.0.252 $p"; done)
 # IPv6, JSON.
 "$WACHTER" portscan --ports "$list6" --format json ::1 >"$tmp/json" 2>"$tmp/err" ||
 	bad "json scan: exit $?: $(cat "$tmp/err")"
-python3 - "$tmp/json" "$(echo $v6 | tr ' ' ',')" <<'EOF' || bad "json scan: $(cat "$tmp/json")"
+python3 - "$tmp/json" "$(csv "$v6")" <<'EOF' || bad "json scan: $(cat "$tmp/json")"
 import json, sys
 d = json.load(open(sys.argv[1]))
 want = [int(p) for p in sys.argv[2].split(",")]
@@ -92,7 +100,7 @@ done
 echo "ok   full range scan ($(wc -l <"$tmp/all") open)"
 
 # A host name: localhost resolves through /etc/hosts.
-"$WACHTER" portscan --ports "$(echo $v4 | tr ' ' ',')" --format json localhost \
+"$WACHTER" portscan --ports "$(csv "$v4")" --format json localhost \
 	>"$tmp/lh" 2>"$tmp/err" || bad "localhost: exit $?: $(cat "$tmp/err")"
 grep -q '"target":"localhost"' "$tmp/lh" || bad "localhost: $(cat "$tmp/lh")"
 echo "ok   host name target"

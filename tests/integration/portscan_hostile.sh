@@ -5,6 +5,8 @@
 # clear line on stderr while the other targets are still scanned; a
 # filtered scan is bounded by its timeouts; SIGINT stops a scan at once;
 # memory stays bounded on a /24 sweep. Loopback only.
+# "A && B || bad" below means: bad unless both hold.
+# shellcheck disable=SC2015
 set -u
 : "${WACHTER:?WACHTER must name the wachter binary}"
 tmp=$(mktemp -d)
