@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "svc/svc.h"
 #include "tls/tls.h"
+#include "vuln/vuln.h"
 
 extern char **environ;
 
@@ -29,6 +30,7 @@ static void usage(FILE *fp)
 	      "  scan <host|ip|cidr|domain>   scan a target from outside (ports, services, TLS)\n"
 	      "  feed import <file>...        import vulnerability feeds (NVD, KEV, EPSS, Debian)\n"
 	      "  feed status                  what the knowledge base holds\n"
+	      "  vuln lookup <cpe | product version>  known vulnerabilities of a product\n"
 	      "  db migrate                   create or upgrade the database (store.url)\n"
 	      "  db status                    schema version and pending migrations\n"
 	      "  config check FILE            validate a configuration file\n"
@@ -97,6 +99,8 @@ static int dispatch(int argc, char **argv, const struct wachter_config *cfg, str
 		return scan_cli(argc, argv, cfg, lg);
 	if (strcmp(c, "feed") == 0)
 		return feed_cmd(argc, argv, lg);
+	if (strcmp(c, "vuln") == 0)
+		return vuln_cli(argc, argv);
 	if (strcmp(c, "portscan") == 0)
 		return net_portscan_cli(argc, argv, stdout, stderr);
 	if (strcmp(c, "probe") == 0)

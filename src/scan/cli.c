@@ -11,7 +11,10 @@
 
 #include "config/config.h"
 #include "scan/scan_int.h"
+#include "feed/feed.h"
 #include "store/store.h"
+
+#define SCAN_KB_DEFAULT "var/kb/wachter.kb"
 
 /* The one mutable global the house style allows: the stop flag. */
 static volatile sig_atomic_t scan_stop;
@@ -46,6 +49,8 @@ static void usage(FILE *fp)
 	    "  --concurrency N     sockets in flight for the port scan\n"
 	    "  --rate N            new connections per second per address (0 = unlimited)\n"
 	    "  --retries N         port scan retries after a timeout\n"
+	    "  --kb PATH           vulnerability knowledge base (default " SCAN_KB_DEFAULT
+	    " if present)\n"
 	    "  --ports-only        identify services, run no checks\n"
 	    "  --save              store the scan and its findings (store.url)\n"
 	    "  --no-progress       no progress display on a terminal\n"
@@ -57,6 +62,7 @@ struct scan_args {
 	struct scan_opts o;
 	const char *target;
 	const char *resolver;
+	const char *kb_path;
 	int json;
 	int save;
 	int progress;
@@ -107,6 +113,8 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			a->lang = strcmp(v, "nl") == 0 ? LANG_NL : LANG_EN;
 		} else if ((v = opt_value(argc, argv, &i, "--ca-file"))) {
 			a->o.ca_file = v;
+		} else if ((v = opt_value(argc, argv, &i, "--kb"))) {
+			a->kb_path = v;
 		} else if ((v = opt_value(argc, argv, &i, "--resolve"))) {
 			a->o.pin = v;
 		} else if ((v = opt_value(argc, argv, &i, "--resolver"))) {
@@ -175,8 +183,27 @@ static int save_result(const struct wachter_config *cfg, const struct scan_resul
 	return r;
 }
 
+/* An explicit --kb must open; the default is used only when it exists. */
+static int open_kb(const char *path, struct kb **kb)
+{
+	int r;
+
+	*kb = NULL;
+	if (!path) {
+		if (access(SCAN_KB_DEFAULT, R_OK) != 0)
+			return 0;
+		path = SCAN_KB_DEFAULT;
+	}
+	r = kb_open(path, kb);
+	if (r)
+		fprintf(stderr, "wachter scan: cannot open the knowledge base %s: %s\n", path,
+			err_str(r));
+	return r;
+}
+
 int scan_cli(int argc, char **argv, const struct wachter_config *cfg, struct logger *lg)
 {
+	struct kb *kb = NULL;
 	struct scan_args a = {0};
 	struct scan_result res;
 	struct buf out = BUF_INIT, err = BUF_INIT;
@@ -197,6 +224,9 @@ int scan_cli(int argc, char **argv, const struct wachter_config *cfg, struct log
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	a.o.resolver = a.resolver;
+	if (open_kb(a.kb_path, &kb) != 0)
+		return 2;
+	a.o.kb = kb;
 	a.o.cancel = &scan_stop;
 	if (a.progress && isatty(STDERR_FILENO)) {
 		a.o.progress = show_progress;
@@ -233,5 +263,6 @@ out:
 	buf_release(&out);
 	buf_release(&err);
 	scan_result_release(&res);
+	kb_close(kb);
 	return rc;
 }

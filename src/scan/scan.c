@@ -14,6 +14,7 @@
 #include "scan/scan_int.h"
 #include "svc/svc.h"
 #include "tls/tls.h"
+#include "vuln/vuln.h"
 
 void scan_result_init(struct scan_result *res)
 {
@@ -137,6 +138,10 @@ static int scan_job_run(struct scan_job *j, const struct scan_opts *o, struct lo
 			goto out;
 	}
 	if (o->ports_only)
+		goto out;
+	r = vuln_findings_for_service(o->kb, j->host->name, j->svc.port, info.product, info.version,
+				      info.cpe, info.extra, &j->found);
+	if (r)
 		goto out;
 	r = svc_check(&j->addr, j->host->name, &info, o->timeout_ms, &j->found, lg);
 	if (r)

@@ -16,6 +16,7 @@
 #include "core/core.h"
 
 struct store;
+struct kb;
 
 #define SCAN_JSON_SCHEMA "wachter.scan/1"
 
@@ -63,6 +64,7 @@ struct scan_opts {
 	const char *resolver; /* "ip[:port]" to resolve names with; NULL = system */
 	const char *pin;      /* "NAME:ADDR": NAME is at ADDR, no DNS (like curl --resolve) */
 	int ports_only;	      /* 1 = port scan and identification, no checks */
+	const struct kb *kb;  /* vulnerability knowledge base; NULL = no VULN checks */
 	int max_targets;      /* addresses a CIDR may expand to; 0 = 4096 */
 	time_t now;	      /* reference time for certificate rules; 0 = now */
 	volatile sig_atomic_t *cancel;
