@@ -192,10 +192,11 @@ void net_port_result_release(struct net_port_result *res);
  *   portscan [--ports SPEC] [--format text|json] [--concurrency N]
  *            [--rate N] [--timeout MS] [--retries N] [--max-targets N]
  *            [--progress] TARGET...
- * Prints open ports ("ADDR PORT" per line, or one JSON document) to out and
- * problems (unresolvable target, filtered or failing ports) to errf, one
- * line each. SIGINT/SIGTERM cancel the scan. Returns the exit status: 0 all
- * targets scanned, 1 some target failed or the scan was cancelled, 2 usage.
+ * Options and targets may be mixed ("--" ends the options); like getopt,
+ * this reorders the pointers in argv. Prints open ports ("ADDR PORT" per line, or one JSON
+ * document) to out and problems (unresolvable target, filtered or failing ports) to errf, one line
+ * each. SIGINT/SIGTERM cancel the scan. Returns the exit status: 0 all targets scanned, 1 some
+ * target failed or the scan was cancelled, 2 usage.
  */
 int net_portscan_cli(int argc, char **argv, FILE *out, FILE *errf);
 

@@ -80,7 +80,12 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
 	return argv[++*i];
 }
 
-static int parse_opts(struct cli *c, int argc, char **argv, int *first_target)
+/*
+ * parse_opts: options may come before, between or after the targets; the
+ * targets are moved, in order, to the front of argv[1..] and counted in
+ * *ntargets. "--" ends the options.
+ */
+static int parse_opts(struct cli *c, int argc, char **argv, int *ntargets)
 {
 	static const struct {
 		const char *name;
@@ -92,15 +97,19 @@ static int parse_opts(struct cli *c, int argc, char **argv, int *first_target)
 	    {"--timeout", 1, 600000, offsetof(struct net_scan_opts, timeout_ms)},
 	    {"--retries", 0, 20, offsetof(struct net_scan_opts, retries)},
 	};
-	int i, k;
+	int i, k, nt = 0, opts_done = 0;
 
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+	for (i = 1; i < argc; i++) {
 		const char *v;
 		int missing = 0, done = 0;
 
+		if (opts_done || argv[i][0] != '-' || argv[i][1] == '\0') {
+			argv[1 + nt++] = argv[i];
+			continue;
+		}
 		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
+			opts_done = 1;
+			continue;
 		}
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return 1;
@@ -140,7 +149,7 @@ static int parse_opts(struct cli *c, int argc, char **argv, int *first_target)
 			return ERR_PARSE;
 		}
 	}
-	*first_target = i;
+	*ntargets = nt;
 	return 0;
 }
 
@@ -287,7 +296,7 @@ static void print_text(const struct cli *c, const struct net_port_result *res)
 	}
 }
 
-static int run(struct cli *c, int argc, char **argv, int first)
+static int run(struct cli *c, int nt, char **targets)
 {
 	struct net_port_result res;
 	struct sigaction sa, old_int, old_term;
@@ -302,8 +311,8 @@ static int run(struct cli *c, int argc, char **argv, int first)
 		buf_release(&err);
 		return 2;
 	}
-	for (i = first; i < argc; i++)
-		if (add_targets(c, argv[i]) != 0) {
+	for (i = 0; i < nt; i++)
+		if (add_targets(c, targets[i]) != 0) {
 			fprintf(c->errf, "portscan: out of memory\n");
 			free(ports);
 			return 1;
@@ -350,7 +359,7 @@ static int run(struct cli *c, int argc, char **argv, int first)
 int net_portscan_cli(int argc, char **argv, FILE *out, FILE *errf)
 {
 	struct cli c;
-	int first = argc, r;
+	int nt = 0, r;
 
 	memset(&c, 0, sizeof(c));
 	c.ports = "top1000";
@@ -359,14 +368,18 @@ int net_portscan_cli(int argc, char **argv, FILE *out, FILE *errf)
 	c.out = out ? out : stdout;
 	c.errf = errf ? errf : stderr;
 	buf_init(&c.unresolved, 0);
-	r = parse_opts(&c, argc, argv, &first);
-	if (r != 0 || first >= argc) {
+	r = parse_opts(&c, argc, argv, &nt);
+	if (r != 0 || nt == 0) {
+		if (r == 1) {
+			usage(c.out);
+			return 0;
+		}
 		if (r == 0)
 			fprintf(c.errf, "portscan: no target given\n");
-		usage(r == 1 ? c.out : c.errf);
-		return r == 1 ? 0 : 2;
+		fprintf(c.errf, "usage: wachter portscan [OPTIONS] TARGET... (--help for more)\n");
+		return 2;
 	}
-	r = run(&c, argc, argv, first);
+	r = run(&c, nt, argv + 1);
 	free(c.t);
 	buf_release(&c.unresolved);
 	fflush(c.out);

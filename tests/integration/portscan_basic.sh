@@ -71,6 +71,10 @@ want=$(for p in $v4; do echo "127.77.0.252 $p"; done)
 [ -s "$tmp/err" ] && bad "text scan: unexpected stderr: $(cat "$tmp/err")"
 [ $fail -eq 0 ] && echo "ok   text output lists exactly the 3 listeners"
 
+# Options after the target work the same.
+"$WACHTER" portscan 127.77.0.252 --ports "$list4" >"$tmp/out2" 2>"$tmp/err"
+cmp -s "$tmp/out" "$tmp/out2" || bad "options after the target: $(cat "$tmp/out2" "$tmp/err")"
+
 # IPv6, JSON.
 "$WACHTER" portscan --ports "$list6" --format json ::1 >"$tmp/json" 2>"$tmp/err" ||
 	bad "json scan: exit $?: $(cat "$tmp/err")"
