@@ -1,7 +1,7 @@
 /*
  * products.c: names seen in service banners and package lists, mapped to
  * the CPE vendor:product pairs NVD uses for them (a name can have several:
- * NVD files nginx under f5, nginx and igor_sysoev). A const table sorted by
+ * NVD files nginx under both f5 and nginx). A const table sorted by
  * name; a later layer adds Debian's CPE list and aliases on top.
  */
 #include <string.h>
@@ -66,7 +66,6 @@ static const struct cpe_product products[] = {
     {"nextcloud", 'a', "nextcloud", "nextcloud_server"},
     {"nginx", 'a', "f5", "nginx"},
     {"nginx", 'a', "nginx", "nginx"},
-    {"nginx", 'a', "igor_sysoev", "nginx"},
     {"node.js", 'a', "nodejs", "node.js"},
     {"nodejs", 'a', "nodejs", "node.js"},
     {"ntp", 'a', "ntp", "ntp"},
