@@ -56,7 +56,10 @@ static int setup(void **state)
 	if (!tmp)
 		tmp = "/tmp";
 	mkdir(tmp, 0755);
-	snprintf(dir, sizeof(dir), "%s/../shared/data/vuln", src);
+	if (getenv("WACHTER_SHARED"))
+		snprintf(dir, sizeof(dir), "%s/data/vuln", getenv("WACHTER_SHARED"));
+	else
+		snprintf(dir, sizeof(dir), "%s/../shared/data/vuln", src);
 	snprintf(g_kb_path, sizeof(g_kb_path), "%s/test_vuln.kb", tmp);
 	if (feed_kb_builder_new(&b) != 0)
 		return -1;
