@@ -261,6 +261,9 @@ static void scan_wp_ver(struct cms_seen *cs, const char *v, size_t len)
 	if (!memmem(v, len, "/wp-includes/", 13))
 		return;
 	cs->wp_markers++;
+	/* Bundled libraries carry their own version (jquery.min.js?ver=3.6.1). */
+	if (memmem(v, len, "/jquery", 7) || memmem(v, len, "/dist/vendor/", 13))
+		return;
 	q = memmem(v, len, "ver=", 4);
 	if (!q || cs->version[0])
 		return;
