@@ -555,8 +555,8 @@ int svc_check(const struct net_addr *a, const char *target, const struct svc_inf
 		r = check_redis(a, target, timeout_ms, out, lg);
 	else if (strcmp(s, "vnc") == 0)
 		r = check_vnc(a, target, timeout_ms, out, lg);
-	else if (strcmp(s, "ldap") == 0)
-		r = check_proto(a, target, timeout_ms, "ldap", "SVC-08", out, lg);
+	else if (strcmp(s, "ldap") == 0 || strcmp(s, "kerberos") == 0 || strcmp(s, "msrpc") == 0)
+		r = check_proto(a, target, timeout_ms, s, "SVC-08", out, lg);
 	else if (strcmp(s, "ssh") == 0)
 		r = check_ssh(a, target, timeout_ms, out, lg);
 	else if (strcmp(s, "smtp") == 0)

@@ -1001,6 +1001,74 @@ int svc_parse_ldap(const unsigned char *p, size_t len, uint16_t port, struct svc
 	return SVC_YES;
 }
 
+/* Kerberos over TCP: a 4-byte length, then KRB-ERROR [APPLICATION 30] or
+ * AS-REP [APPLICATION 11] whose SEQUENCE starts with pvno [0] 5. */
+int svc_parse_kerberos(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out)
+{
+	struct cursor c;
+	uint32_t mlen;
+	uint8_t tag, l, t2, hdr[7];
+	size_t i;
+
+	(void)port;
+	cursor_init(&c, p, len);
+	if (cursor_be32(&c, &mlen) != 0)
+		return len == 0 || p[0] == 0 ? SVC_MORE : SVC_NO;
+	if (mlen < 8 || mlen > 65536)
+		return SVC_NO;
+	if (cursor_u8(&c, &tag) != 0)
+		return SVC_MORE;
+	if (tag != 0x7e && tag != 0x6b)
+		return SVC_NO;
+	if (cursor_u8(&c, &l) != 0)
+		return SVC_MORE;
+	if (l & 0x80) {
+		if ((l & 0x7f) == 0 || (l & 0x7f) > 2)
+			return SVC_NO;
+		if (cursor_skip(&c, l & 0x7f) != 0)
+			return SVC_MORE;
+	}
+	if (cursor_u8(&c, &t2) != 0 || cursor_u8(&c, &l) != 0)
+		return SVC_MORE;
+	if (t2 != 0x30)
+		return SVC_NO;
+	if ((l & 0x80) && ((l & 0x7f) == 0 || (l & 0x7f) > 2 || cursor_skip(&c, l & 0x7f) != 0))
+		return (l & 0x7f) && (l & 0x7f) <= 2 ? SVC_MORE : SVC_NO;
+	/* pvno [0] INTEGER 5 */
+	for (i = 0; i < 5; i++)
+		if (cursor_u8(&c, &hdr[i]) != 0)
+			return SVC_MORE;
+	if (hdr[0] != 0xa0 || hdr[1] != 3 || hdr[2] != 2 || hdr[3] != 1 || hdr[4] != 5)
+		return SVC_NO;
+	set_str(out->service, sizeof(out->service), "kerberos");
+	out->product[0] = out->version[0] = out->extra[0] = '\0';
+	set_str(out->extra, sizeof(out->extra), tag == 0x7e ? "KRB-ERROR" : "AS-REP");
+	return SVC_YES;
+}
+
+/* DCE/RPC (MS-RPC endpoint mapper): a bind_ack (12) or bind_nak (13). */
+int svc_parse_msrpc(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out)
+{
+	static const unsigned char want[] = {5, 0};
+	uint16_t flen;
+
+	(void)port;
+	if (len < 10)
+		return memcmp(p, want, len < 2 ? len : 2) == 0 &&
+			       (len < 3 || p[2] == 12 || p[2] == 13)
+			   ? SVC_MORE
+			   : SVC_NO;
+	if (p[0] != 5 || p[1] != 0 || (p[2] != 12 && p[2] != 13) || (p[4] & 0xee) != 0)
+		return SVC_NO;
+	flen = (uint16_t)(p[8] | p[9] << 8);
+	if (flen < 16 || flen > 8192)
+		return SVC_NO;
+	set_str(out->service, sizeof(out->service), "msrpc");
+	out->product[0] = out->version[0] = out->extra[0] = '\0';
+	set_str(out->extra, sizeof(out->extra), p[2] == 12 ? "bind_ack" : "bind_nak");
+	return SVC_YES;
+}
+
 /* ---------------------------------------------------------------- table */
 
 static const uint16_t p_ssh[] = {22, 2222, 0};
@@ -1019,6 +1087,8 @@ static const uint16_t p_rdp[] = {3389, 0};
 static const uint16_t p_smb[] = {445, 139, 0};
 static const uint16_t p_dns[] = {53, 0};
 static const uint16_t p_ldap[] = {389, 0};
+static const uint16_t p_krb[] = {88, 464, 0};
+static const uint16_t p_msrpc[] = {135, 0};
 
 #define HELLO(s) s, sizeof(s) - 1
 
@@ -1044,6 +1114,22 @@ static const char hello_smb[] =
 static const char hello_dns[] = "\x00\x1e\x00\x06\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
 				"\x07version\x04"
 				"bind\x00\x00\x10\x00\x03";
+/* Kerberos AS-REQ for wachter@WACHTER.INVALID (any KDC answers KRB-ERROR) */
+static const char hello_krb[] =
+    "\x00\x00\x00\x96\x6a\x81\x93\x30\x81\x90\xa1\x03\x02\x01\x05\xa2\x03\x02\x01\x0a"
+    "\xa4\x81\x83\x30\x81\x80\xa0\x07\x03\x05\x00\x50\x80\x00\x10\xa1\x14\x30\x12"
+    "\xa0\x03\x02\x01\x01\xa1\x0b\x30\x09\x1b\x07wachter\xa2\x11\x1b\x0fWACHTER.INVALID"
+    "\xa3\x24\x30\x22\xa0\x03\x02\x01\x02\xa1\x1b\x30\x19\x1b\x06krbtgt\x1b\x0f"
+    "WACHTER.INVALID\xa5\x11\x18\x0f"
+    "19700101000000Z\xa7\x06\x02\x04\x1f\x1e\xb9\xd9\xa8\x0b\x30\x09\x02\x01\x12\x02\x01"
+    "\x11\x02\x01\x17";
+/* DCE/RPC bind to the endpoint mapper (e1af8308-5d1f-11c9-91a4-08002b14a0fa
+ * v3) with NDR transfer syntax */
+static const char hello_msrpc[] =
+    "\x05\x00\x0b\x03\x10\x00\x00\x00\x48\x00\x00\x00\x01\x00\x00\x00"
+    "\xd0\x16\xd0\x16\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x01\x00"
+    "\x08\x83\xaf\xe1\x1f\x5d\xc9\x11\x91\xa4\x08\x00\x2b\x14\xa0\xfa\x03\x00\x00\x00"
+    "\x04\x5d\x88\x8a\xeb\x1c\xc9\x11\x9f\xe8\x08\x00\x2b\x10\x48\x60\x02\x00\x00\x00";
 /* LDAP anonymous simple bind, messageID 1, version 3 */
 static const char hello_ldap[] = "\x30\x0c\x02\x01\x01\x60\x07\x02\x01\x03\x04\x00\x80\x00";
 
@@ -1064,6 +1150,8 @@ static const struct svc_proto protos[] = {
     {"smb", p_smb, HELLO(hello_smb), svc_parse_smb, 0, NULL},
     {"dns", p_dns, HELLO(hello_dns), svc_parse_dns, 0, NULL},
     {"ldap", p_ldap, HELLO(hello_ldap), svc_parse_ldap, 0, NULL},
+    {"kerberos", p_krb, HELLO(hello_krb), svc_parse_kerberos, 0, NULL},
+    {"msrpc", p_msrpc, HELLO(hello_msrpc), svc_parse_msrpc, 0, NULL},
 };
 
 const struct svc_proto *svc_protos(size_t *n)

@@ -88,6 +88,19 @@ def ldap(c):
     c.recv(4096)
     c.sendall(b"\x30\x0c\x02\x01\x01\x61\x07\x0a\x01\x00\x04\x00\x04\x00")
 
+def kerberos(c):
+    c.recv(4096)
+    c.sendall(bytes.fromhex("000000607e5e305ca003020105a10302011ea411180f32303236313132383130303030305a"
+        "a503020100a603020144a90d1b0b4558414d504c452e4f5247aa243022a003020102a11b30191b066b7262"
+        "7467741b0f574143485445522e494e56414c4944"))
+
+def msrpc(c):
+    req = c.recv(4096)
+    if req[:3] == bytes([5, 0, 11]):
+        c.sendall(bytes([5, 0, 12, 3, 0x10, 0, 0, 0, 60, 0, 0, 0, 1, 0, 0, 0, 0xd0, 0x16, 0xd0, 0x16,
+            0x78, 0x56, 0x34, 0x12, 4, 0]) + b"135\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00"
+            + bytes.fromhex("045d888aeb1cc9119fe808002b104860") + b"\x02\x00\x00\x00")
+
 def garbage(c): c.sendall(bytes(range(1, 250)) * 4)
 def endless(c):
     try:
@@ -111,7 +124,7 @@ def serve(port, fn):
             finally: c.close()
         threading.Thread(target=run, daemon=True).start()
 
-for port, fn in ((2525, smtp), (2121, ftp), (1143, imap), (5432, pgtrust), (389, ldap), (4001, garbage), (4002, endless), (4003, hang), (4004, reset)):
+for port, fn in ((2525, smtp), (2121, ftp), (1143, imap), (5432, pgtrust), (389, ldap), (88, kerberos), (135, msrpc), (4001, garbage), (4002, endless), (4003, hang), (4004, reset)):
     threading.Thread(target=serve, args=(port, fn), daemon=True).start()
 time.sleep(600)
 PY
@@ -157,6 +170,10 @@ grep -q "^svc	5432	postgresql	PostgreSQL" "$T/more.out" || bad "pgsql: $(grep '^
 grep -q "finding:  SVC-05 critical .*auth=trust" "$T/more.out" || bad "SVC-05 trust missing"
 grep -q "^svc	389	ldap" "$T/more.out" || bad "ldap: $(grep '^svc' "$T/more.out")"
 grep -q "finding:  SVC-08 high" "$T/more.out" || bad "SVC-08 missing"
+"$WACHTER" probe -t 2000 127.88.0.3 88 135 >"$T/dir.out" 2>&1
+grep -q "^svc	88	kerberos" "$T/dir.out" || bad "kerberos: $(grep '^svc' "$T/dir.out")"
+grep -q "^svc	135	msrpc" "$T/dir.out" || bad "msrpc: $(grep '^svc' "$T/dir.out")"
+[ "$(grep -c "finding:  SVC-08 high" "$T/dir.out")" = 2 ] || bad "SVC-08 for kerberos/msrpc missing"
 
 # hostile peers: unknown, within 2 x timeout each (all four in parallel)
 t0=$(date +%s%N)

@@ -273,6 +273,37 @@ static void test_parse_any(void **state)
 	assert_string_equal(si.service, "ssh");
 }
 
+/* every hello's own length field agrees with its size */
+static void test_hellos(void **state)
+{
+	static const struct {
+		const char *name;
+		size_t off, width, add; /* length at off, big-endian width bytes, plus add */
+		int le;
+	} c[] = {
+	    {"postgresql", 0, 4, 0, 0}, {"rdp", 2, 2, 0, 0},  {"smb", 1, 3, 4, 0},
+	    {"dns", 0, 2, 2, 0},	{"ldap", 1, 1, 2, 0}, {"kerberos", 0, 4, 4, 0},
+	    {"msrpc", 8, 2, 0, 1},
+	};
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		const struct svc_proto *pr = svc_proto_find(c[i].name);
+		const unsigned char *h;
+		size_t v = 0;
+
+		assert_non_null(pr);
+		h = (const unsigned char *)pr->hello;
+		for (j = 0; j < c[i].width; j++)
+			v = c[i].le ? v | (size_t)h[c[i].off + j] << (8 * j)
+				    : v << 8 | h[c[i].off + j];
+		if (v + c[i].add != pr->hello_len)
+			fail_msg("%s: length field %zu + %zu, hello %zu bytes", c[i].name, v,
+				 c[i].add, pr->hello_len);
+	}
+}
+
 static void test_cpe(void **state)
 {
 	struct svc_info si;
@@ -619,6 +650,7 @@ int main(void)
 	    cmocka_unit_test(test_dns_versions),
 	    cmocka_unit_test(test_parse_any),
 	    cmocka_unit_test(test_cpe),
+	    cmocka_unit_test(test_hellos),
 	    cmocka_unit_test(test_kexinit),
 	    cmocka_unit_test(test_identify_good),
 	    cmocka_unit_test(test_identify_hostile),
