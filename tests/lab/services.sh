@@ -87,7 +87,9 @@ vsftpd_instance() {
 	[ -f "$LAB/ftp/pub/README" ] ||
 		echo "wachter lab anonymous FTP" >"$LAB/ftp/pub/README"
 	tpl "$LAB_SRC/conf/vsftpd-$1.conf" "$LAB/vsftpd/$1.conf"
-	spawn "vsftpd-$1" /usr/sbin/vsftpd "$LAB/vsftpd/$1.conf"
+	cp "$LAB_SRC/conf/openssl-lab.cnf" "$LAB/openssl-lab.cnf"
+	OPENSSL_CONF="$LAB/openssl-lab.cnf" spawn "vsftpd-$1" /usr/sbin/vsftpd \
+		"$LAB/vsftpd/$1.conf"
 }
 svc_vsftpd_anon() { vsftpd_instance anon; }
 svc_vsftpd_good() { vsftpd_instance good; }
@@ -102,6 +104,7 @@ postfix_instance() {
 		return 0
 	fi
 	mkdir -p "$d/etc" "$d/spool" "$d/data"
+	cp "$LAB_SRC/conf/openssl-lab.cnf" "$d/etc/openssl-lab.cnf"
 	sed -e "s|@LAB@|$LAB|g" -e "s|@NAME@|$n|g" -e "s|@ADDR@|$a|g" \
 		"$LAB_SRC/conf/postfix-main.cf" >"$d/etc/main.cf"
 	sed -e "s|@ADDR@|$a|g" "$LAB_SRC/conf/postfix-master.cf" >"$d/etc/master.cf"
