@@ -16,7 +16,7 @@ all: build
 build:
 	scripts/install-deps build
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build build -j $(JOBS)
+	cmake --build build -j $(JOBS) --target wachter
 
 run: build
 	scripts/run-main build/wachter $(VAR) $(FEEDS)

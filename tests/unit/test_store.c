@@ -33,7 +33,9 @@ static void tmp_path(char *out, size_t size, const char *name)
 	snprintf(sub, sizeof(sub), "%s/store", dir);
 	(void)mkdir(dir, 0700);
 	(void)mkdir(sub, 0700);
-	snprintf(out, size, "%s/%s", sub, name);
+	/* A cut path would make the test use the wrong file: fail loudly. */
+	if ((size_t)snprintf(out, size, "%.*s/%s", (int)(size / 2), sub, name) >= size)
+		fail_msg("temporary path too long: %s/%s", sub, name);
 }
 
 /* A fresh database file: the old one and its WAL/SHM files removed. */
