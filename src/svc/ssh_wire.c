@@ -569,6 +569,17 @@ static int exchange_hash(const struct ssh_sess *s, const struct buf *ic, const s
 	return r;
 }
 
+/* newkeys: the server's NEWKEYS, then ours (pkt is scratch). */
+static int newkeys(struct ssh_sess *s, struct buf *pkt)
+{
+	unsigned char m = SSH_MSG_NEWKEYS;
+	int r = recv_packet(s, pkt);
+
+	if (r == 0 && (pkt->len < 1 || (uint8_t)pkt->ptr[0] != SSH_MSG_NEWKEYS))
+		r = ERR_PROTO;
+	return r ? r : send_packet(s, &m, 1);
+}
+
 /* kex: KEXINIT both ways, ECDH, NEWKEYS both ways; then s is keyed. */
 static int kex(struct ssh_sess *s, struct logger *lg)
 {
@@ -628,19 +639,7 @@ static int kex(struct ssh_sess *s, struct logger *lg)
 		r = exchange_hash(s, &ic, &is, &ks, qc, &qs, &kmp, h);
 	if (r)
 		goto out;
-	/* NEWKEYS: the server's first, then ours; the reply buffer is reused */
-	{
-		struct buf nk = BUF_INIT;
-		unsigned char m = SSH_MSG_NEWKEYS;
-
-		buf_init(&nk, SSH_PACKET_MAX);
-		r = recv_packet(s, &nk);
-		if (r == 0 && (nk.len < 1 || (uint8_t)nk.ptr[0] != SSH_MSG_NEWKEYS))
-			r = ERR_PROTO;
-		buf_release(&nk);
-		if (r == 0)
-			r = send_packet(s, &m, 1);
-	}
+	r = newkeys(s, &pkt);
 	if (r == 0)
 		r = set_keys(s, &kmp, h, enc);
 out:
