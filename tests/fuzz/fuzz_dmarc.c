@@ -3,6 +3,7 @@
  * report URI parser.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mail/mail.h"
@@ -19,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dmarc_parse((const char *)data, size, &rec) == 0) {
 		(void)dmarc_verdict(&rec, size & 1, &why);
 		for (size_t i = 0; i < rec.n_rua; i++)
-			(void)dmarc_uri_domain(rec.rua[i], dom);
+			if (dmarc_uri_domain(rec.rua[i], dom) == 0 && dom[0] == '\0')
+				abort();
 		buf_release(&why);
 	}
 	return 0;

@@ -6,6 +6,7 @@
  * one, so CNAME chains in the corpus are followed.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns/dns_int.h"
@@ -41,7 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 				memcpy(rd, a.rr[i].u, 3);
 				memcpy(rd + 3, a.rr[i].data, a.rr[i].dlen);
-				(void)tlsa_parse(rd, 3 + a.rr[i].dlen, &tl);
+				if (tlsa_parse(rd, 3 + a.rr[i].dlen, &tl) == 0 &&
+				    tl.dlen != a.rr[i].dlen)
+					abort();
 			}
 		}
 		dns_answer_release(&a);
@@ -49,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		struct tlsa tl;
 
-		(void)tlsa_parse(data, size, &tl);
+		if (tlsa_parse(data, size, &tl) == 0 && tl.dlen + 3 != size)
+			abort();
 	}
 	return 0;
 }
