@@ -835,10 +835,17 @@ int svc_parse_smb(const unsigned char *p, size_t len, uint16_t port, struct svc_
 	uint16_t ss, dialect;
 	const unsigned char *magic;
 
-	(void)port;
 	cursor_init(&c, p, len);
 	if (cursor_be32(&c, &nb) != 0)
-		return len == 0 || p[0] == 0 ? SVC_MORE : SVC_NO;
+		return len == 0 || p[0] == 0 || (port == 139 && p[0] == 0x83) ? SVC_MORE : SVC_NO;
+	/* NetBIOS on 139 wants a session request first: a NEGATIVE SESSION
+	 * RESPONSE (0x83, length 1, error code) still proves the service */
+	if (port == 139 && nb == 0x83000001 && len >= 5 && p[4] >= 0x80 && p[4] <= 0x8f) {
+		set_str(out->service, sizeof(out->service), "smb");
+		out->product[0] = out->version[0] = out->extra[0] = '\0';
+		set_str(out->extra, sizeof(out->extra), "NetBIOS session refused");
+		return SVC_YES;
+	}
 	if ((nb >> 24) != 0 || (nb & 0xffffff) < 36 || (nb & 0xffffff) > 65536)
 		return SVC_NO;
 	if (cursor_bytes(&c, 4, &magic) != 0)
