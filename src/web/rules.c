@@ -103,8 +103,10 @@ static void url_host(const char *url, char *out, size_t outsz)
 	if (*p == '[') {
 		const char *rb = memchr(p, ']', (size_t)(e - p));
 
-		if (rb)
-			e = rb + 1;
+		if (rb) { /* an IPv6 literal: the address without brackets */
+			p++;
+			e = rb;
+		}
 	} else {
 		const char *colon = memchr(p, ':', (size_t)(e - p));
 

@@ -97,7 +97,8 @@ struct scan_state {
 	struct web_resp page;	   /* final https:// answer */
 	struct web_resp cors, gz;
 	int chain_loop, page_is_first;
-	char origin[300]; /* origin of the page judged, "https://host" */
+	int http_err, https_err; /* why the first request failed */
+	char origin[300];	 /* origin of the page judged, "https://host" */
 };
 
 static int is_redirect(const struct web_resp *r)
@@ -131,17 +132,18 @@ static int http_chain(struct scan_state *st)
 
 	r = buf_adds(&url, st->http_base);
 	while (r == 0) {
-		int fr = web_fetch(&st->x, url.ptr, &(struct web_req){0}, &st->http_last);
+		int fr;
 
-		if (fr && st->rep->n_hops == 0) {
-			st->rep->http_reachable = 0;
-			break; /* nothing on port 80 */
-		}
-		st->rep->http_reachable = 1;
 		if (st->rep->n_hops > WEB_MAX_HOPS) {
 			st->chain_loop = 1;
 			break;
 		}
+		fr = web_fetch(&st->x, url.ptr, &(struct web_req){0}, &st->http_last);
+		if (fr && st->rep->n_hops == 0) {
+			st->http_err = fr;
+			break; /* nothing (usable) on the http port */
+		}
+		st->rep->http_reachable = 1;
 		r = add_hop(st->rep, url.ptr, &st->http_last);
 		if (r || fr || !is_redirect(&st->http_last))
 			break;
@@ -165,8 +167,9 @@ static int https_chain(struct scan_state *st)
 	r = buf_adds(&url, st->https_base);
 	if (r)
 		goto out;
-	if (web_fetch(&st->x, url.ptr, &(struct web_req){0}, &st->first))
-		goto out; /* no https */
+	st->https_err = web_fetch(&st->x, url.ptr, &(struct web_req){0}, &st->first);
+	if (st->https_err)
+		goto out; /* no (usable) https */
 	st->rep->https_reachable = 1;
 	st->rep->https_cert_ok = st->first.cert_ok == 1;
 	r = buf_adds(&next, url.ptr);
@@ -307,14 +310,19 @@ static void state_init(struct scan_state *st, const struct web_opts *o, struct w
 	web_resp_init(&st->page, PAGE_MAX);
 	web_resp_init(&st->cors, PROBE_MAX);
 	web_resp_init(&st->gz, PROBE_MAX);
+	const char *lb = strchr(o->host, ':') ? "[" : "", *rb = *lb ? "]" : "";
+
 	if (hp == 80)
-		snprintf(st->http_base, sizeof(st->http_base), "http://%s/", o->host);
+		snprintf(st->http_base, sizeof(st->http_base), "http://%s%s%s/", lb, o->host, rb);
 	else
-		snprintf(st->http_base, sizeof(st->http_base), "http://%s:%d/", o->host, hp);
+		snprintf(st->http_base, sizeof(st->http_base), "http://%s%s%s:%d/", lb, o->host, rb,
+			 hp);
 	if (sp == 443)
-		snprintf(st->https_base, sizeof(st->https_base), "https://%s/", o->host);
+		snprintf(st->https_base, sizeof(st->https_base), "https://%s%s%s/", lb, o->host,
+			 rb);
 	else
-		snprintf(st->https_base, sizeof(st->https_base), "https://%s:%d/", o->host, sp);
+		snprintf(st->https_base, sizeof(st->https_base), "https://%s%s%s:%d/", lb, o->host,
+			 rb, sp);
 }
 
 static void state_release(struct scan_state *st)
@@ -346,7 +354,14 @@ int web_scan(const struct web_opts *o, struct web_report *rep, struct findings *
 	if (r)
 		goto out;
 	if (!rep->http_reachable && !rep->https_reachable) {
-		r = st.first.err[0] && strstr(st.first.err, "imeout") ? ERR_TIMEOUT : ERR_CONN;
+		/* Say why: a server that answered garbage beats "refused". */
+		r = st.https_err != ERR_CONN ? st.https_err : st.http_err;
+		if (r == ERR_CONN && st.http_err != ERR_CONN)
+			r = st.http_err;
+		if (r == 0)
+			r = ERR_CONN;
+		LOG_INFO(lg, "site unreachable host=%s http=\"%s\" https=\"%s\"", o->host,
+			 st.http_last.err, st.first.err);
 		goto out;
 	}
 	if (!rep->final_url && rep->n_hops) {
