@@ -356,8 +356,8 @@ static int pkg_cpe_cb(const char *pkg, const char *vp, void *ctx)
 	return 0;
 }
 
-int vuln_match_package(const struct kb *kb, const char *pkg, const char *version,
-		       const char *release, struct vuln_hits *out)
+static int match_package(const struct kb *kb, const struct vuln_index *ix, const char *pkg,
+			 const char *version, const char *release, struct vuln_hits *out)
 {
 	struct vuln_query *q;
 	char src[64];
@@ -373,6 +373,7 @@ int vuln_match_package(const struct kb *kb, const char *pkg, const char *version
 	if (!q)
 		return ERR_NOMEM;
 	vq_init(q, kb);
+	q->ix = ix;
 	version_dpkg_upstream(version, strlen(version), &off, &ulen);
 	snprintf(q->version, sizeof(q->version), "%.*s", (int)ulen, version + off);
 	str_lcpy(q->deb_release, release, sizeof(q->deb_release));
@@ -397,4 +398,16 @@ int vuln_match_package(const struct kb *kb, const char *pkg, const char *version
 	r = vq_finish(q, out, out->n);
 	free(q);
 	return r;
+}
+
+int vuln_match_package(const struct kb *kb, const char *pkg, const char *version,
+		       const char *release, struct vuln_hits *out)
+{
+	return match_package(kb, NULL, pkg, version, release, out);
+}
+
+int vuln_match_package_ix(const struct vuln_index *ix, const char *pkg, const char *version,
+			  const char *release, struct vuln_hits *out)
+{
+	return match_package(vuln_index_kb(ix), ix, pkg, version, release, out);
 }

@@ -159,7 +159,7 @@ void vq_widen(struct vuln_query *q)
 
 /* One attribute from s[0..n) without backslashes; -1 when a wildcard
  * stands inside the value (then cpe_parse decides). */
-static int fast_attr(const char *s, size_t n, struct cpe_attr *a)
+int vuln_cpe_fast_attr(const char *s, size_t n, struct cpe_attr *a)
 {
 	size_t pre = 0, post = 0, i;
 
@@ -218,7 +218,7 @@ TESTABLE int vuln_cpe_fast_parse(const char *s, struct cpe *out)
 	for (i = start; i <= len; i++) {
 		if (i < len && s[i] != ':')
 			continue;
-		if (f >= CPE_NATTR || fast_attr(s + start, i - start, &out->attr[f]) != 0)
+		if (f >= CPE_NATTR || vuln_cpe_fast_attr(s + start, i - start, &out->attr[f]) != 0)
 			goto slow;
 		f++;
 		start = i + 1;
@@ -290,9 +290,45 @@ static int row_from_kb(const struct kb_match *m, struct cpe_range *r)
 	return 0;
 }
 
-/* build_config: the configuration of CVE info as a cpe_config over s. */
+/*
+ * row_light: a row with only part, vendor, product, version, update and
+ * bounds (the rest ANY). Equivalent to the full row when the platform
+ * holds no CPEs: the product target states only those attributes (nothing
+ * is disjoint from ANY), and a row about anything else is then decided by
+ * its part alone. Rows with quoting take the full parse.
+ */
+static int row_light(const struct kb_match *m, struct cpe_range *r)
+{
+	const char *f[3], *colon = strchr(m->vendor_product, ':');
+	size_t n[3];
+
+	if (!colon || strchr(m->vendor_product, '\\') || strncmp(m->cpe, "cpe:2.3:", 8) != 0 ||
+	    vuln_row_fields(m->cpe, f, n) != 0)
+		return row_from_kb(m, r);
+	memset(r, 0, sizeof(*r));
+	cpe_init(&r->cpe);
+	if (vuln_cpe_fast_attr(f[0], n[0], &r->cpe.attr[CPE_PART]) ||
+	    vuln_cpe_fast_attr(f[1], n[1], &r->cpe.attr[CPE_VERSION]) ||
+	    vuln_cpe_fast_attr(f[2], n[2], &r->cpe.attr[CPE_UPDATE]))
+		return row_from_kb(m, r);
+	cpe_set(&r->cpe, CPE_VENDOR, m->vendor_product, (size_t)(colon - m->vendor_product));
+	cpe_set(&r->cpe, CPE_PRODUCT, colon + 1, strlen(colon + 1));
+	r->vulnerable = (m->flags & KB_MATCH_VULNERABLE) != 0;
+	if (m->flags & (KB_MATCH_START_INCL | KB_MATCH_START_EXCL)) {
+		r->start = (char *)m->version_start;
+		r->start_incl = (m->flags & KB_MATCH_START_INCL) != 0;
+	}
+	if (m->flags & (KB_MATCH_END_INCL | KB_MATCH_END_EXCL)) {
+		r->end = (char *)m->version_end;
+		r->end_incl = (m->flags & KB_MATCH_END_INCL) != 0;
+	}
+	return 0;
+}
+
+/* build_config: the configuration of CVE info as a cpe_config over s
+ * (light rows when the platform holds no CPEs). */
 static int build_config(const struct kb *kb, const struct kb_cve_info *info, struct scratch *s,
-			struct cpe_config *cfg)
+			struct cpe_config *cfg, int light)
 {
 	uint32_t i, nn = info->n_nodes, base = UINT32_MAX, end = 0;
 	size_t off;
@@ -348,7 +384,7 @@ static int build_config(const struct kb *kb, const struct kb_cve_info *info, str
 
 		if ((r = kb_match_at(kb, i, &m)) != 0)
 			return r;
-		if ((r = row_from_kb(&m, &s->rows[s->nrows])) != 0)
+		if ((r = (light ? row_light : row_from_kb)(&m, &s->rows[s->nrows])) != 0)
 			return r;
 		s->nrows++;
 		if (strncmp(m.vendor_product, "microsoft:windows", 17) == 0)
@@ -435,11 +471,11 @@ struct collect {
 };
 
 /*
- * row_fields: part, version and update of a CPE 2.3 string in one walk;
+ * vuln_row_fields: part, version and update of a CPE 2.3 string in one walk;
  * -1 when the version or update is quoted (then the full parse decides).
  * Vendor and product may be quoted: they are skipped, not read.
  */
-static int row_fields(const char *s, const char *f[3], size_t n[3])
+int vuln_row_fields(const char *s, const char *f[3], size_t n[3])
 {
 	const char *p = s + 8, *start = p;
 	int k = 0, quoted = 0;
@@ -484,7 +520,7 @@ static void prefilter(struct collect *c, const struct kb_match *m, struct cpe_re
 
 	res->conf = MATCH_NONE;
 	res->flags = 0;
-	if (strncmp(m->cpe, "cpe:2.3:", 8) != 0 || row_fields(m->cpe, f, n) != 0) {
+	if (strncmp(m->cpe, "cpe:2.3:", 8) != 0 || vuln_row_fields(m->cpe, f, n) != 0) {
 		struct cpe_range full;
 
 		if (row_from_kb(m, &full) == 0)
@@ -492,9 +528,9 @@ static void prefilter(struct collect *c, const struct kb_match *m, struct cpe_re
 		cpe_release(&full.cpe);
 		return;
 	}
-	if (fast_attr(f[0], n[0], &r->cpe.attr[CPE_PART]) ||
-	    fast_attr(f[1], n[1], &r->cpe.attr[CPE_VERSION]) ||
-	    fast_attr(f[2], n[2], &r->cpe.attr[CPE_UPDATE]))
+	if (vuln_cpe_fast_attr(f[0], n[0], &r->cpe.attr[CPE_PART]) ||
+	    vuln_cpe_fast_attr(f[1], n[1], &r->cpe.attr[CPE_VERSION]) ||
+	    vuln_cpe_fast_attr(f[2], n[2], &r->cpe.attr[CPE_UPDATE]))
 		return;
 	r->start = r->end = NULL;
 	if (m->flags & (KB_MATCH_START_INCL | KB_MATCH_START_EXCL)) {
@@ -508,24 +544,16 @@ static void prefilter(struct collect *c, const struct kb_match *m, struct cpe_re
 	cpe_range_match_cpe(r, &c->target, res);
 }
 
-static int collect_cb(const struct kb_match *m, void *ctx)
+/* collect_add: note that row (of CVE cve) matched with res */
+static int collect_add(struct collect *c, uint32_t cve, uint32_t row, const struct cpe_result *res)
 {
-	struct collect *c = ctx;
-	struct cpe_result res;
 	struct cand *last = c->n ? &c->v[c->n - 1] : NULL;
 
-	if (!(m->flags & KB_MATCH_VULNERABLE))
-		return 0;
-	if (last && last->cve == m->cve_index && last->vp == c->vp && last->conf == MATCH_HIGH)
-		return 0; /* this CVE is a candidate already */
-	prefilter(c, m, &res);
-	if (res.conf == MATCH_NONE)
-		return 0;
-	if (last && last->cve == m->cve_index && last->vp == c->vp) {
-		if (res.conf > last->conf) {
-			last->conf = (uint8_t)res.conf;
-			last->mflags = (uint8_t)res.flags;
-			last->row = m->index;
+	if (last && last->cve == cve && last->vp == c->vp) {
+		if (res->conf > last->conf) {
+			last->conf = (uint8_t)res->conf;
+			last->mflags = (uint8_t)res->flags;
+			last->row = row;
 		}
 		return 0;
 	}
@@ -534,12 +562,64 @@ static int collect_cb(const struct kb_match *m, void *ctx)
 		c->err = ERR_NOMEM;
 		return 1;
 	}
-	c->v[c->n].cve = m->cve_index;
-	c->v[c->n].row = m->index;
+	c->v[c->n].cve = cve;
+	c->v[c->n].row = row;
 	c->v[c->n].vp = c->vp;
-	c->v[c->n].conf = (uint8_t)res.conf;
-	c->v[c->n].mflags = (uint8_t)res.flags;
+	c->v[c->n].conf = (uint8_t)res->conf;
+	c->v[c->n].mflags = (uint8_t)res->flags;
 	c->n++;
+	return 0;
+}
+
+/* already_high: this CVE is a candidate for this product at HIGH */
+static int already_high(const struct collect *c, uint32_t cve)
+{
+	const struct cand *last = c->n ? &c->v[c->n - 1] : NULL;
+
+	return last && last->cve == cve && last->vp == c->vp && last->conf == MATCH_HIGH;
+}
+
+static int collect_cb(const struct kb_match *m, void *ctx)
+{
+	struct collect *c = ctx;
+	struct cpe_result res;
+
+	if (!(m->flags & KB_MATCH_VULNERABLE) || already_high(c, m->cve_index))
+		return 0;
+	prefilter(c, m, &res);
+	if (res.conf == MATCH_NONE)
+		return 0;
+	return collect_add(c, m->cve_index, m->index, &res);
+}
+
+/* collect_index: the same over the index's copy of the product's rows */
+static int collect_index(struct collect *c, const struct vq_vp *vp)
+{
+	const struct vix_row *rows;
+	struct cpe_result res;
+	struct kb_match m;
+	size_t n, i;
+
+	struct vix_lead lead;
+
+	vix_lead(c->q->version, strlen(c->q->version), &lead);
+
+	if (vix_lookup(c->q->ix, vp->key_vendor, vp->key_product, &rows, &n) != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (already_high(c, rows[i].cve) || !vix_may_match(&rows[i], &lead))
+			continue;
+		if (rows[i].slow) {
+			if (kb_match_at(c->q->kb, rows[i].row, &m) != 0)
+				return ERR_RANGE;
+			prefilter(c, &m, &res);
+		} else {
+			vix_row_range(c->q->ix, &rows[i], &c->row);
+			cpe_range_match_cpe(&c->row, &c->target, &res);
+		}
+		if (res.conf != MATCH_NONE && collect_add(c, rows[i].cve, rows[i].row, &res))
+			return c->err;
+	}
 	return 0;
 }
 
@@ -614,14 +694,17 @@ static enum check_conf conf_of(enum match_conf c)
  * rebuilt. Also notes whether any row names Windows (only when the
  * description does, as that is all it is needed for).
  */
-static int pure_or(const struct kb *kb, const struct kb_cve_info *info, struct scratch *s)
+static int pure_or(const struct vuln_query *q, const struct kb_cve_info *info, struct scratch *s)
 {
+	const struct kb *kb = q->kb;
 	struct kb_node kn;
 	uint32_t i, k;
 	int r;
 
 	s->windows_rows = 0;
-	for (i = 0; i < info->n_nodes; i++) {
+	if (q->ix && vix_complex(q->ix, info->index))
+		return 0;
+	for (i = 0; i < info->n_nodes && !q->ix; i++) {
 		if ((r = kb_node(kb, info->first_node + i, &kn)) != 0)
 			return r;
 		if (kn.op != KB_OP_OR || kn.negate)
@@ -660,7 +743,7 @@ static int eval_one(const struct vuln_query *q, const struct cand *cd, struct sc
 		return r;
 	if (info->flags & KB_CVE_REJECTED)
 		return 0;
-	if ((r = pure_or(q->kb, info, s)) < 0)
+	if ((r = pure_or(q, info, s)) < 0)
 		return r;
 	if (r == 1) {
 		/* only ORs: the best vulnerable row of the product decides */
@@ -668,7 +751,7 @@ static int eval_one(const struct vuln_query *q, const struct cand *cd, struct sc
 		res->flags = cd->mflags;
 		return 0;
 	}
-	r = build_config(q->kb, info, s, &cfg);
+	r = build_config(q->kb, info, s, &cfg, !q->platform || q->platform->ncpes == 0);
 	if (r == ERR_PARSE)
 		return 0; /* a row the CPE parser refuses: skip the CVE */
 	if (r != 0)
@@ -766,8 +849,11 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 		c.row.cpe.attr[CPE_VENDOR] = c.target.attr[CPE_VENDOR];
 		c.row.cpe.attr[CPE_PRODUCT] = c.target.attr[CPE_PRODUCT];
 		c.vp = (uint16_t)i;
-		r = kb_lookup_product(q->kb, q->vps[i].key_vendor, q->vps[i].key_product,
-				      collect_cb, &c);
+		if (q->ix)
+			r = collect_index(&c, &q->vps[i]);
+		else
+			r = kb_lookup_product(q->kb, q->vps[i].key_vendor, q->vps[i].key_product,
+					      collect_cb, &c);
 		if (c.err) {
 			r = c.err;
 			goto out;
@@ -1004,8 +1090,8 @@ int vuln_match_cpe(const struct kb *kb, const char *cpe23, const struct cpe_plat
 	return r;
 }
 
-int vuln_match_product(const struct kb *kb, const char *product_name, const char *version,
-		       const char *distro_hint, struct vuln_hits *out)
+static int match_product(const struct kb *kb, const struct vuln_index *ix, const char *product_name,
+			 const char *version, const char *distro_hint, struct vuln_hits *out)
 {
 	struct vuln_query *q;
 	int r;
@@ -1018,6 +1104,7 @@ int vuln_match_product(const struct kb *kb, const char *product_name, const char
 	if (!q)
 		return ERR_NOMEM;
 	vq_init(q, kb);
+	q->ix = ix;
 	str_lcpy(q->version, version, sizeof(q->version));
 	vq_add_product_name(q, product_name);
 	if (q->nvp == 0) {
@@ -1029,4 +1116,16 @@ int vuln_match_product(const struct kb *kb, const char *product_name, const char
 out:
 	free(q);
 	return r;
+}
+
+int vuln_match_product(const struct kb *kb, const char *product_name, const char *version,
+		       const char *distro_hint, struct vuln_hits *out)
+{
+	return match_product(kb, NULL, product_name, version, distro_hint, out);
+}
+
+int vuln_match_product_ix(const struct vuln_index *ix, const char *product_name,
+			  const char *version, const char *distro_hint, struct vuln_hits *out)
+{
+	return match_product(vuln_index_kb(ix), ix, product_name, version, distro_hint, out);
 }

@@ -133,6 +133,32 @@ int vuln_match_product(const struct kb *kb, const char *product_name, const char
 int vuln_match_package(const struct kb *kb, const char *pkg, const char *version,
 		       const char *release, struct vuln_hits *out) WUR;
 
+/* ------------------------------------------------------ bulk matching */
+
+/*
+ * struct vuln_index: an in-memory index over a KB for many lookups (the
+ * agent's inventories, a scanner daemon, the benchmark): each product's
+ * vulnerable rows copied into one contiguous block, found by hash. Costs
+ * about 30 bytes per vulnerable row (about 60 MB for the full NVD) and a
+ * fraction of a second to build. Read-only after vuln_index_build: safe to
+ * share between threads. It borrows the kb: close the kb after freeing it.
+ */
+struct vuln_index;
+
+/* vuln_index_build: ERR_NOMEM, ERR_PARSE/ERR_RANGE (inconsistent KB). */
+int vuln_index_build(const struct kb *kb, struct vuln_index **out) WUR;
+/* vuln_index_free: NULL is fine. */
+void vuln_index_free(struct vuln_index *ix);
+/* vuln_index_bytes: the heap the index holds. */
+size_t vuln_index_bytes(const struct vuln_index *ix);
+
+/* vuln_match_product_ix / vuln_match_package_ix: vuln_match_product and
+ * vuln_match_package through the index (same results, same errors). */
+int vuln_match_product_ix(const struct vuln_index *ix, const char *product_name,
+			  const char *version, const char *distro_hint, struct vuln_hits *out) WUR;
+int vuln_match_package_ix(const struct vuln_index *ix, const char *pkg, const char *version,
+			  const char *release, struct vuln_hits *out) WUR;
+
 /* ------------------------------------------------ Debian changelogs */
 
 /* A CVE named in a changelog, and the (oldest) entry version naming it. */

@@ -33,6 +33,7 @@ struct vq_distro {
 
 struct vuln_query {
 	const struct kb *kb;
+	const struct vuln_index *ix; /* optional: bulk matching */
 	struct vq_vp vps[VQ_MAX_VP];
 	size_t nvp;
 	char version[VQ_VERSION_MAX]; /* upstream version incl. update ("9.2p1"); "" = unknown */
@@ -89,6 +90,41 @@ const char *vq_debian_release(unsigned major);
 int vq_tracker_apply(const struct vuln_query *q, struct vuln_hits *out) WUR;
 /* vq_sources_for_vps: the Debian source packages of q's products. */
 void vq_sources_for_vps(struct vuln_query *q);
+
+/* index.c */
+const struct kb *vuln_index_kb(const struct vuln_index *ix);
+/* one vulnerable row of a product, as the index keeps it */
+struct vix_row {
+	uint32_t cve, row;		  /* KB CVE index and match row */
+	uint32_t ver, upd, start, end;	  /* offsets into the index's pool */
+	uint8_t vlen, ulen, vkind, ukind; /* version/update length and enum cpe_kind */
+	uint8_t flags;			  /* enum kb_match_flag */
+	char part;
+	uint8_t slow; /* quoting or wildcards: match from the KB row instead */
+	/* the leading two numbers of version, start and end: a quick reject
+	 * before the full comparison */
+	struct vix_lead {
+		uint32_t a, b; /* VIX_NONE when not a clean number */
+	} lead_v, lead_s, lead_e;
+};
+#define VIX_NONE UINT32_MAX
+/* vix_lead: the first two numbers of a version ("9.2p1" -> 9, 2); VIX_NONE
+ * where the zero-dropping or pre-release rules could interfere */
+void vix_lead(const char *v, size_t len, struct vix_lead *out);
+/* vix_may_match: 0 when row r cannot match a version with leading numbers
+ * lead (1 when unsure) */
+int vix_may_match(const struct vix_row *r, const struct vix_lead *lead);
+int vix_lookup(const struct vuln_index *ix, const char *key_vendor, const char *key_product,
+	       const struct vix_row **rows, size_t *n);
+/* vix_row_range: part, version, update and bounds of r into out (the
+ * other attributes of out are left as they are) */
+void vix_row_range(const struct vuln_index *ix, const struct vix_row *r, struct cpe_range *out);
+/* vix_complex: does CVE index cve have an AND or negated node? */
+int vix_complex(const struct vuln_index *ix, uint32_t cve);
+
+/* match.c: the borrowed CPE 2.3 pieces the index is built from */
+int vuln_cpe_fast_attr(const char *s, size_t n, struct cpe_attr *a);
+int vuln_row_fields(const char *s, const char *f[3], size_t n[3]);
 
 /* hits.c */
 int vuln_hits_push(struct vuln_hits *h, const struct vuln_hit *hit) WUR;

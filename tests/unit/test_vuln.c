@@ -679,6 +679,127 @@ static void test_distro_hint(void **state)
 	}
 }
 
+/* ------------------------------------------------------ the index */
+
+static void same_hits(const struct vuln_hits *a, const struct vuln_hits *b, const char *what)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		fail_msg("%s: %zu hits from the KB, %zu through the index", what, a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		if (strcmp(a->v[i].cve, b->v[i].cve) || a->v[i].conf != b->v[i].conf ||
+		    strcmp(a->v[i].why, b->v[i].why) || strcmp(a->v[i].fixed, b->v[i].fixed))
+			fail_msg("%s: hit %zu differs: %s %d %s / %s %d %s", what, i, a->v[i].cve,
+				 a->v[i].conf, a->v[i].why, b->v[i].cve, b->v[i].conf, b->v[i].why);
+	}
+}
+
+static void test_index_same_results(void **state)
+{
+	static const struct {
+		const char *name, *ver, *hint;
+	} t[] = {
+	    {"openssh", "9.2p1", NULL},
+	    {"openssh", "9.2p1", "Debian-2+deb12u3"},
+	    {"openssh", "7.4p1", "Debian-10+deb9u4"},
+	    {"openssh", "9.8p1", NULL},
+	    {"openssh", "9.1p1", NULL},
+	    {"openssh", "4.3p2", NULL},
+	    {"openssh", "2.0", NULL},
+	    {"openssh", "10.0", NULL},
+	    {"nginx", "1.22.0", NULL},
+	    {"nginx", "0.7.65", NULL},
+	    {"Apache httpd", "2.4.55", NULL},
+	    {"Apache httpd", "2.2.3", "(Debian)"},
+	    {"php", "8.2.7", NULL},
+	    {"php", "5.2.0", NULL},
+	    {"wordpress", "6.4", NULL},
+	    {"wordpress", "2.0.1", NULL},
+	    {"mysql", "8.0.34", NULL},
+	    {"mysql", "5.0.45", NULL},
+	    {"isc:bind", "9.18.10", NULL},
+	    {"redis", "7.0.11", NULL},
+	    {"samba", "3.0.25", NULL},
+	    {"linux", "2.6.24", NULL},
+	    {"firefox", "2.0.0.14", NULL},
+	    {"mozilla:firefox", "2.0rc1", NULL},
+	    {"microsoft:windows_xp", "-", NULL},
+	    {"cisco:ios", "12.4", NULL},
+	};
+	static const struct {
+		const char *pkg, *ver, *rel;
+	} p[] = {
+	    {"nginx", "1.18.0-6.1+deb11u2", "bullseye"},
+	    {"openssh-server", "1:7.4p1-10+deb9u4", "stretch"},
+	    {"apache2", "2.4.38-3+deb10u6", "buster"},
+	    {"wordpress", "4.7.5+dfsg-2+deb9u4", "stretch"},
+	};
+	struct vuln_index *ix = NULL;
+	struct vuln_hits a = VULN_HITS_INIT, b = VULN_HITS_INIT;
+	char what[128];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(vuln_index_build(g_kb, &ix), 0);
+	assert_true(vuln_index_bytes(ix) > 0);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		int ra = vuln_match_product(g_kb, t[i].name, t[i].ver, t[i].hint, &a);
+		int rb = vuln_match_product_ix(ix, t[i].name, t[i].ver, t[i].hint, &b);
+
+		snprintf(what, sizeof(what), "%s %s", t[i].name, t[i].ver);
+		assert_int_equal(ra, rb);
+		same_hits(&a, &b, what);
+		vuln_hits_release(&a);
+		vuln_hits_release(&b);
+	}
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		int ra = vuln_match_package(g_kb, p[i].pkg, p[i].ver, p[i].rel, &a);
+		int rb = vuln_match_package_ix(ix, p[i].pkg, p[i].ver, p[i].rel, &b);
+
+		snprintf(what, sizeof(what), "package %s %s", p[i].pkg, p[i].ver);
+		assert_int_equal(ra, rb);
+		same_hits(&a, &b, what);
+		vuln_hits_release(&a);
+		vuln_hits_release(&b);
+	}
+	vuln_index_free(ix);
+	vuln_index_free(NULL);
+}
+
+static void test_index_lead(void **state)
+{
+	static const struct {
+		const char *v;
+		uint32_t a, b;
+	} t[] = {
+	    {"9.2p1", 9, 2},
+	    {"1.22.1", 1, 22},
+	    {"2.4", 2, 4},
+	    {"2.0", 2, VIX_NONE},
+	    {"2.0.1", 2, 0},
+	    {"2.0rc1", 2, VIX_NONE},
+	    {"2", 2, VIX_NONE},
+	    {"0.9.8", VIX_NONE, VIX_NONE},
+	    {"1rc1", VIX_NONE, VIX_NONE},
+	    {"r22", VIX_NONE, VIX_NONE},
+	    {"", VIX_NONE, VIX_NONE},
+	    {"1234567890.1", VIX_NONE, VIX_NONE},
+	    {"10-2", 10, 2},
+	    {"5.", 5, VIX_NONE},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct vix_lead l;
+
+		vix_lead(t[i].v, strlen(t[i].v), &l);
+		if (l.a != t[i].a || l.b != t[i].b)
+			fail_msg("%s: %u.%u, want %u.%u", t[i].v, l.a, l.b, t[i].a, t[i].b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -698,6 +819,8 @@ int main(void)
 	    cmocka_unit_test(test_fast_parse),
 	    cmocka_unit_test(test_windows_only),
 	    cmocka_unit_test(test_distro_hint),
+	    cmocka_unit_test(test_index_same_results),
+	    cmocka_unit_test(test_index_lead),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
