@@ -126,12 +126,13 @@ struct tls_report {
 	struct tls_version_result v[TLS_V_COUNT];
 	struct tls_group *groups;
 	size_t n_groups;
-	int dh_bits;	  /* smallest DHE prime seen, 0 = no DHE */
-	int compression;  /* 1 DEFLATE accepted, 0 refused, -1 unknown */
-	int secure_reneg; /* 1 renegotiation_info sent, 0 not, -1 unknown */
-	int client_reneg; /* 1 client renegotiation worked, 0 refused, -1 unknown */
-	int ems;	  /* 1 extended_master_secret sent (TLS <= 1.2), 0 not, -1 unknown */
-	int kx_sha1;	  /* 1 ServerKeyExchange signed with SHA-1/MD5 accepted */
+	int dh_bits;	   /* smallest DHE prime seen, 0 = no DHE */
+	int compression;   /* 1 DEFLATE accepted, 0 refused, -1 unknown */
+	int secure_reneg;  /* 1 renegotiation_info sent, 0 not, -1 unknown */
+	int client_reneg;  /* 1 client renegotiation worked, 0 refused, -1 unknown */
+	int ems;	   /* 1 extended_master_secret sent (TLS <= 1.2), 0 not, -1 unknown */
+	int fallback_scsv; /* 1 TLS_FALLBACK_SCSV honoured, 0 ignored, -1 not tested */
+	int kx_sha1;	   /* 1 ServerKeyExchange signed with SHA-1/MD5 accepted */
 	int kx_sha224;
 	char negotiated[96];	/* OpenSSL handshake: "TLSv1.3 TLS_AES_256_GCM_SHA384" */
 	struct tls_cert *chain; /* as sent, leaf first */

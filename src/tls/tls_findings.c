@@ -137,14 +137,52 @@ static int features(struct fctx *f, const struct tls_report *rep)
 		r = add(f, "TLS-10", -1, NULL, "DEFLATE compression accepted");
 	if (r == 0 && old12 && rep->secure_reneg == 0)
 		r = add(f, "TLS-11", -1, NULL, "no renegotiation_info in the ServerHello");
-	if (r == 0 && rep->client_reneg == 1)
-		r = add(f, "TLS-12", -1, NULL, "client-initiated renegotiation accepted");
+	if (r == 0 && rep->client_reneg > TLS_RENEG_LIMIT)
+		r = add(f, "TLS-12", -1, NULL,
+			"client-initiated renegotiation accepted without limit");
+	else if (r == 0 && rep->client_reneg > 0)
+		r = findings_addf(f->out, "TLS-12", -1, CONF_HIGH, f->target, f->port, NULL,
+				  "client-initiated renegotiation accepted %d time(s)",
+				  rep->client_reneg);
 	if (r == 0 && old12 && rep->ems == 0)
 		r = add(f, "TLS-15", -1, NULL, "no extended_master_secret in the ServerHello");
 	return r;
 }
 
 /* TLS-17/18: the attacks that follow from what was accepted */
+static int is_cbc(const struct tls_suite *s)
+{
+	return strcmp(s->mac, "AEAD") != 0 && !has_enc(s, "RC4") && !has_enc(s, "None");
+}
+
+/* BEAST (CBC in SSLv3/TLS 1.0), LUCKY13 (any CBC), no TLS_FALLBACK_SCSV */
+static int cbc_attacks(struct fctx *f, const struct tls_report *rep)
+{
+	struct buf beast = BUF_INIT;
+	int v, r = 0, lucky = 0;
+	size_t i;
+
+	for (v = TLS_V_SSL3; v <= TLS_V_TLS12 && r == 0; v++)
+		for (i = 0; i < rep->v[v].n_suites && r == 0; i++) {
+			const struct tls_suite *s = rep->v[v].suites[i].suite;
+
+			if (!is_cbc(s))
+				continue;
+			lucky = 1;
+			if (v <= TLS_V_TLS10 && !strstr(beast.ptr, s->name))
+				r = buf_addf(&beast, "%s%s", beast.len ? " " : "", s->name);
+		}
+	if (r == 0 && beast.len)
+		r = add(f, "TLS-18", SEV_MEDIUM, beast.ptr, "BEAST: CBC suites in SSLv3/TLS 1.0");
+	buf_release(&beast);
+	if (r == 0 && lucky)
+		r = add(f, "TLS-18", SEV_LOW, NULL, "LUCKY13: CBC suites accepted");
+	if (r == 0 && rep->fallback_scsv == 0)
+		r = add(f, "TLS-18", SEV_MEDIUM, NULL,
+			"TLS_FALLBACK_SCSV ignored while older protocols are accepted");
+	return r;
+}
+
 static int attacks(struct fctx *f, const struct tls_report *rep)
 {
 	int v, r = 0, freak = 0, rc4 = 0, sweet = 0, poodle = 0, dhexp = 0;
@@ -174,7 +212,7 @@ static int attacks(struct fctx *f, const struct tls_report *rep)
 		r = add(f, "TLS-18", SEV_HIGH, NULL, "RC4 suites accepted");
 	if (r == 0 && sweet)
 		r = add(f, "TLS-18", -1, NULL, "SWEET32: 64-bit block cipher suites accepted");
-	return r;
+	return r ? r : cbc_attacks(f, rep);
 }
 
 static int rule(struct fctx *f, const char *id,

@@ -145,8 +145,11 @@ void tls_run(size_t n, int conc, void (*fn)(size_t i, void *arg), void *arg);
 /* tls_cert_scan: a full OpenSSL handshake: chain, trust, host name,
  * negotiated version/suite, into rep (0 also when no handshake). */
 int tls_cert_scan(struct tls_ctx *cx, struct tls_report *rep) WUR;
-/* tls_reneg_scan: a TLS <= 1.2 handshake, then one client-initiated
- * renegotiation; *allowed = 1 when it completed. */
+/* tls_reneg_scan: a TLS <= 1.2 handshake, then client-initiated
+ * renegotiations until one fails: *allowed = how many completed, at most
+ * TLS_RENEG_LIMIT + 1 (meaning: no limit seen). */
+#define TLS_RENEG_LIMIT 10
+#define TLS_RENEG_MS 2000 /* stop counting after this long */
 int tls_reneg_scan(struct tls_ctx *cx, int *allowed) WUR;
 
 /* Certificate rule results, used by the findings code and unit tests. */

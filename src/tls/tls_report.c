@@ -21,6 +21,7 @@ void tls_report_init(struct tls_report *rep)
 	rep->secure_reneg = -1;
 	rep->client_reneg = -1;
 	rep->ems = -1;
+	rep->fallback_scsv = -1;
 	rep->host_ok = -1;
 }
 
@@ -137,7 +138,9 @@ int tls_report_json(const struct tls_report *rep, struct buf *out)
 	    (r = jtri(out, "secure_renegotiation", rep->secure_reneg)) ||
 	    (r = buf_adds(out, ",")) ||
 	    (r = jtri(out, "client_renegotiation", rep->client_reneg)) ||
+	    (r = buf_addf(out, ",\"client_renegotiations\":%d", rep->client_reneg)) ||
 	    (r = buf_adds(out, ",")) || (r = jtri(out, "extended_master_secret", rep->ems)) ||
+	    (r = buf_adds(out, ",")) || (r = jtri(out, "fallback_scsv", rep->fallback_scsv)) ||
 	    (r = buf_addf(out, ",\"kx_sha1\":%s,\"kx_sha224\":%s,", rep->kx_sha1 ? "true" : "false",
 			  rep->kx_sha224 ? "true" : "false")) ||
 	    (r = jstr(out, "negotiated", rep->negotiated)) ||
@@ -205,13 +208,15 @@ int tls_report_text(const struct tls_report *rep, struct buf *out)
 				  : rep->groups[i].tls13		       ? "1.3"
 									       : "")))
 			return r;
-	if ((r = buf_addf(out,
-			  "\ndh bits: %d\ncompression: %s\nsecure renegotiation: %s\n"
-			  "client renegotiation: %s\nextended master secret: %s\n"
-			  "kx sha1: %s  kx sha224: %s\nnegotiated: %s\ntrust: %s\nhost name: %s\n",
-			  rep->dh_bits, tri(rep->compression), tri(rep->secure_reneg),
-			  tri(rep->client_reneg), tri(rep->ems), tri(rep->kx_sha1),
-			  tri(rep->kx_sha224), rep->negotiated, rep->trust, tri(rep->host_ok))))
+	if ((r = buf_addf(
+		 out,
+		 "\ndh bits: %d\ncompression: %s\nsecure renegotiation: %s\n"
+		 "client renegotiation: %s (%d)\nextended master secret: %s\nfallback scsv: %s\n"
+		 "kx sha1: %s  kx sha224: %s\nnegotiated: %s\ntrust: %s\nhost name: %s\n",
+		 rep->dh_bits, tri(rep->compression), tri(rep->secure_reneg),
+		 tri(rep->client_reneg), rep->client_reneg, tri(rep->ems), tri(rep->fallback_scsv),
+		 tri(rep->kx_sha1), tri(rep->kx_sha224), rep->negotiated, rep->trust,
+		 tri(rep->host_ok))))
 		return r;
 	for (i = 0; i < rep->n_chain; i++) {
 		const struct tls_cert *c = &rep->chain[i];

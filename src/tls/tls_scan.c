@@ -21,7 +21,7 @@ enum task_kind {
 	T_GROUP12,
 	T_DHE,
 	T_SIGHASH,
-	T_RENEG,
+	T_SCSV,
 };
 
 struct task {
@@ -404,6 +404,29 @@ static void do_reneg(struct scan *s)
 	pthread_mutex_unlock(&s->cx.mu);
 }
 
+/* RFC 7507: offer version v (below the best) with TLS_FALLBACK_SCSV; a
+ * server that honours it answers inappropriate_fallback (86) */
+static void do_scsv(struct scan *s, enum tls_version v)
+{
+	uint16_t ids[TLS_HELLO_MAX_SUITES];
+	struct tls_hello_opts ho;
+	struct tls_server_hello sh;
+	size_t n = suite_ids(v, 0, 1, NULL, ids, ARRAY_SIZE(ids) - 1);
+	int r, res = -1;
+
+	ids[n++] = 0x5600;
+	hello_for(&ho, s, v, ids, n);
+	r = tls_probe_hello(&s->cx, &ho, 0, &sh);
+	note_result(s, r);
+	if (r == 0 && sh.kind == TLS_RESP_ALERT && sh.alert_desc == 86)
+		res = 1;
+	else if (r == 0 && version_match(&sh, v))
+		res = 0;
+	pthread_mutex_lock(&s->cx.mu);
+	s->rep->fallback_scsv = res;
+	pthread_mutex_unlock(&s->cx.mu);
+}
+
 static void run_task(size_t i, void *arg)
 {
 	struct scan *s = arg;
@@ -434,8 +457,8 @@ static void run_task(size_t i, void *arg)
 	case T_SIGHASH:
 		do_sighash(s, t->arg);
 		break;
-	case T_RENEG:
-		do_reneg(s);
+	case T_SCSV:
+		do_scsv(s, t->v);
 		break;
 	}
 }
@@ -458,6 +481,8 @@ static void *cert_thread(void *arg)
 
 	s->cert_r = tls_cert_scan(&s->cx, s->rep);
 	LOG_DEBUG(s->cx.lg, "certificate check done ms=%lld", (long long)(time_now_ms() - t0));
+	do_reneg(s);
+	LOG_DEBUG(s->cx.lg, "renegotiation check done ms=%lld", (long long)(time_now_ms() - t0));
 	return NULL;
 }
 
@@ -545,6 +570,24 @@ static int collect_groups(struct scan *s)
 	return 0;
 }
 
+/* a fallback test needs an accepted version below the best one */
+static int plan_scsv(struct scan *s)
+{
+	int best = -1, old = 0, v;
+
+	for (v = TLS_V_SSL3; v <= TLS_V_TLS11; v++)
+		old |= s->rep->v[v].supported == 1;
+	if (!old)
+		return 0; /* SCSV only matters while older protocols are on */
+	for (v = TLS_V_TLS13; v >= TLS_V_SSL3 && best < 0; v--)
+		if (s->rep->v[v].supported == 1)
+			best = v;
+	for (v = best - 1; v >= TLS_V_SSL3; v--)
+		if (s->rep->v[v].supported == 1)
+			return add_task(s, T_SCSV, v, 0, 0, 0);
+	return 0;
+}
+
 static int plan_phase2(struct scan *s)
 {
 	int v, r = 0;
@@ -564,6 +607,8 @@ static int plan_phase2(struct scan *s)
 	}
 	if (r == 0 && best12(s) >= 0)
 		r = add_task(s, T_COMPRESS, 0, 0, 0, 0);
+	if (r == 0)
+		r = plan_scsv(s);
 	return r;
 }
 
@@ -609,7 +654,6 @@ static int scan_run(struct scan *s)
 	int v, r = 0, cert_started;
 
 	cert_started = pthread_create(&th, NULL, cert_thread, s) == 0;
-	r = add_task(s, T_RENEG, 0, 0, 0, 0);
 	for (v = 0; v < TLS_V_COUNT && r == 0; v++)
 		r = add_task(s, T_VERSION, v, 0, 0, 0);
 	if (r == 0)
@@ -630,7 +674,7 @@ static int scan_run(struct scan *s)
 	if (cert_started)
 		pthread_join(th, NULL);
 	else if (r == 0)
-		s->cert_r = tls_cert_scan(&s->cx, s->rep);
+		(void)cert_thread(s);
 	for (v = 0; v < TLS_V_COUNT && r == 0; v++)
 		r = collect_suites(s, v);
 	if (r == 0)

@@ -239,6 +239,7 @@ static void weak_report(struct tls_report *rep, struct tls_accepted *acc)
 	rep->secure_reneg = 0;
 	rep->ems = 0;
 	rep->client_reneg = 1;
+	rep->fallback_scsv = 0;
 	rep->host_ok = 0;
 	memset(chain, 0, sizeof(chain));
 	chain[0].subject = (char *)"CN=leaf.test";
@@ -295,6 +296,9 @@ static void test_findings(void **state)
 	assert_non_null(find(&fl, "TLS-12", "renegotiation"));
 	assert_non_null(find(&fl, "TLS-15", "extended_master_secret"));
 	assert_non_null(find(&fl, "TLS-18", "SWEET32"));
+	assert_non_null(find(&fl, "TLS-18", "LUCKY13"));
+	assert_non_null(find(&fl, "TLS-18", "FALLBACK_SCSV"));
+	assert_null(find(&fl, "TLS-18", "BEAST")); /* TLS 1.0 has only a NULL suite */
 	assert_non_null(find(&fl, "CERT-01", "not trusted"));
 	assert_non_null(find(&fl, "CERT-02", "leaf.test"));
 	f = find(&fl, "CERT-03", "expires in 10 days");
