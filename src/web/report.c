@@ -65,6 +65,18 @@ static int json_results(const struct web_report *rep, struct buf *b)
 	return r ? r : buf_adds(b, "]");
 }
 
+static int json_categories(const struct web_report *rep, struct buf *b)
+{
+	size_t c;
+	int r = buf_adds(b, ",\"categories\":{");
+
+	for (c = 0; c < WEB_CAT_COUNT && r == 0; c++)
+		r = buf_addf(b, "%s\"%s\":{\"percent\":%d,\"points\":%d,\"max\":%d}", c ? "," : "",
+			     web_category_name((enum web_category)c), rep->cat[c].percent,
+			     rep->cat[c].points, rep->cat[c].max);
+	return r ? r : buf_addf(b, "},\"total\":%d", rep->total);
+}
+
 int web_report_json(const struct web_report *rep, struct buf *out)
 {
 	int r;
@@ -85,6 +97,8 @@ int web_report_json(const struct web_report *rep, struct buf *out)
 		r = buf_adds(out, ",\"tests\":");
 	if (r == 0)
 		r = json_results(rep, out);
+	if (r == 0)
+		r = json_categories(rep, out);
 	if (r == 0)
 		r = buf_adds(out, ",\"cms\":");
 	if (r == 0)
@@ -115,6 +129,11 @@ int web_report_text(const struct web_report *rep, struct buf *out)
 			     rep->hops[i].location ? rep->hops[i].location : "", rep->hops[i].err);
 	if (r == 0)
 		r = buf_addf(out, "observatory score %d, grade %s\n", rep->score, rep->grade);
+	if (r == 0)
+		r = buf_addf(out,
+			     "categories: https %d%%, headers %d%%, exposure %d%%; total %d%%\n",
+			     rep->cat[WEB_CAT_HTTPS].percent, rep->cat[WEB_CAT_HEADERS].percent,
+			     rep->cat[WEB_CAT_EXPOSURE].percent, rep->total);
 	for (i = 0; i < rep->n_res && r == 0; i++) {
 		const struct web_result *x = &rep->res[i];
 

@@ -79,6 +79,102 @@ void web_score(struct web_report *rep)
 	str_lcpy(rep->grade, web_grade(score), sizeof(rep->grade));
 }
 
+/* ------------------------------------------------- internet.nl categories */
+
+/* Which check (subtest) and category an Observatory test belongs to. */
+static const struct {
+	const char *prefix;
+	const char *check;
+	enum web_category cat;
+} subtests[] = {
+    {"redirection-", "TLS-02", WEB_CAT_HTTPS},
+    {"hsts-", "TLS-03", WEB_CAT_HTTPS},
+    {"csp-", "HDR-01", WEB_CAT_HEADERS},
+    {"x-frame-options-", "HDR-02", WEB_CAT_HEADERS},
+    {"x-content-type-options-", "HDR-03", WEB_CAT_HEADERS},
+    {"referrer-policy-", "HDR-04", WEB_CAT_HEADERS},
+    {"cookies-", "HDR-05", WEB_CAT_HEADERS},
+    {"cross-origin-resource-sharing-", "HDR-06", WEB_CAT_HEADERS},
+    {"sri-", "HDR-07", WEB_CAT_HEADERS},
+    {"security-txt", "HDR-09", WEB_CAT_EXPOSURE},
+};
+
+/* Checks of the exposure category that pass when they produced nothing. */
+static const char *const exposure_checks[] = {"INF-01", "INF-02", "EXP-01", "CMS-01", "CMS-02"};
+
+const char *web_category_name(enum web_category c)
+{
+	static const char *const names[WEB_CAT_COUNT] = {"https", "headers", "exposure"};
+
+	return (unsigned)c < WEB_CAT_COUNT ? names[c] : "?";
+}
+
+static int sev_points(int sev)
+{
+	if (sev < 0 || sev == SEV_INFO)
+		return 10;
+	if (sev == SEV_LOW)
+		return 5;
+	return sev == SEV_MEDIUM ? 2 : 0;
+}
+
+/* The worst severity among rep's findings of check (-1 none); *seen = 1
+ * when some result belongs to check (even a pass). */
+static int worst_of(const struct web_report *rep, const char *check, int *seen)
+{
+	size_t i, k;
+	int worst = -1;
+
+	*seen = 0;
+	for (i = 0; i < rep->n_res; i++) {
+		const struct web_result *r = &rep->res[i];
+		int mine = r->check_id && strcmp(r->check_id, check) == 0;
+
+		for (k = 0; !mine && k < ARRAY_SIZE(subtests); k++)
+			mine =
+			    strcmp(subtests[k].check, check) == 0 &&
+			    strncmp(r->test, subtests[k].prefix, strlen(subtests[k].prefix)) == 0;
+		if (!mine)
+			continue;
+		*seen = 1;
+		if (r->sev > worst)
+			worst = r->sev;
+	}
+	return worst;
+}
+
+static void cat_add(struct web_report *rep, enum web_category c, int sev)
+{
+	rep->cat[c].points += sev_points(sev);
+	rep->cat[c].max += 10;
+}
+
+void web_categories(struct web_report *rep)
+{
+	size_t i, c, n = 0;
+	int seen, sum = 0;
+
+	memset(rep->cat, 0, sizeof(rep->cat));
+	for (i = 0; i < ARRAY_SIZE(subtests); i++) {
+		int w = worst_of(rep, subtests[i].check, &seen);
+
+		if (seen && (i == 0 || strcmp(subtests[i].check, subtests[i - 1].check) != 0))
+			cat_add(rep, subtests[i].cat, w);
+	}
+	for (i = 0; i < ARRAY_SIZE(exposure_checks); i++)
+		cat_add(rep, WEB_CAT_EXPOSURE, worst_of(rep, exposure_checks[i], &seen));
+	for (c = 0; c < WEB_CAT_COUNT; c++) {
+		struct web_cat_score *s = &rep->cat[c];
+
+		s->percent = s->max ? (s->points * 100 + s->max / 2) / s->max : -1;
+		if (s->percent >= 0) {
+			sum += s->percent;
+			n++;
+		}
+	}
+	rep->total = n ? (int)((sum + (int)n / 2) / (int)n) : -1;
+}
+
 /* ----------------------------------------------------------------- URLs */
 
 static int url_is_https(const char *url)

@@ -377,8 +377,10 @@ int web_scan(const struct web_opts *o, struct web_report *rep, struct findings *
 		r = run_rules(&st);
 	if (r == 0)
 		r = web_site_probes(&st.x, o, st.origin, rep->final_url, page_resp(&st), rep, lg);
-	if (r == 0)
+	if (r == 0) {
+		web_categories(rep);
 		r = emit(&st, out);
+	}
 	rep->requests = st.x.requests;
 	rep->elapsed_ms = time_now_ms() - t0;
 out:

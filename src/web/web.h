@@ -40,6 +40,19 @@ struct web_hop {
 	char err[80];	/* why the request failed, "" when it did not */
 };
 
+/*
+ * Per-category scores modelled on internet.nl (docs/scoring.md): each
+ * check that can fail is a subtest worth 10 points when it passes (or is
+ * only informational), 5 for a low finding, 2 for medium, 0 for high or
+ * critical; a category's score is its points in percent of the maximum.
+ */
+enum web_category { WEB_CAT_HTTPS = 0, WEB_CAT_HEADERS, WEB_CAT_EXPOSURE, WEB_CAT_COUNT };
+
+struct web_cat_score {
+	int points, max; /* sum of subtest points; 10 x subtests */
+	int percent;	 /* 0..100; -1 when no subtest ran */
+};
+
 /* One Observatory test as judged for this site (docs/scoring.md). */
 struct web_result {
 	const char *test;     /* Observatory-style name, "csp-implemented-with-unsafe-inline" */
@@ -62,7 +75,9 @@ struct web_report {
 	size_t n_res;
 	int score;     /* Observatory score, >= 0 */
 	char grade[3]; /* "A+" .. "F" */
-	char *cms;     /* "wordpress", "joomla", "drupal" or NULL */
+	struct web_cat_score cat[WEB_CAT_COUNT];
+	int total; /* mean of the categories' percents (internet.nl), -1 if none */
+	char *cms; /* "wordpress", "joomla", "drupal" or NULL */
 	char *cms_version;
 	int requests; /* HTTP requests made */
 	int64_t elapsed_ms;
@@ -76,10 +91,13 @@ void web_report_release(struct web_report *rep);
  * web_scan: judge the site o->host (connecting to o->addr when given) and
  * fill rep (initialised by the caller) and append the findings (target =
  * o->host, port 80 for TLS-02, 443 for the rest; or the http port when
- * there is no https) to out. Returns 0 when at least one of http/https
+ * there is no https) to out. The file probes (security.txt, EXP-01, CMS)
+ * go to the origin the https chain ends at. Returns 0 when at least one of http/https
  * answered; ERR_CONN/ERR_TIMEOUT/ERR_RESOLVE when neither did; ERR_INVAL
- * for bad options; ERR_NOMEM. Never sends a request to a host other than
- * o->host except to follow a redirect chain (at most WEB_MAX_HOPS hops).
+ * for bad options; ERR_NOMEM; ERR_TOO_BIG/ERR_PROTO/ERR_TLS when the only
+ * answers were oversized, garbage or failed handshakes. Never sends a
+ * request to a host other than o->host except along a redirect chain (at
+ * most WEB_MAX_HOPS hops each) and to the origin that chain ends at.
  * Thread safe for distinct reports (call curl_global_init once first).
  */
 int web_scan(const struct web_opts *o, struct web_report *rep, struct findings *out,
@@ -89,6 +107,15 @@ int web_scan(const struct web_opts *o, struct web_report *rep, struct findings *
 int web_report_json(const struct web_report *rep, struct buf *out) WUR;
 /* web_report_text: append a human readable summary to out. */
 int web_report_text(const struct web_report *rep, struct buf *out) WUR;
+
+/* web_category_name: "https", "headers", "exposure". */
+const char *web_category_name(enum web_category c);
+
+/*
+ * web_categories: fill rep->cat and rep->total from rep->res (web_scan
+ * does this; exposed for callers that merge reports).
+ */
+void web_categories(struct web_report *rep);
 
 /* web_grade: the Observatory letter for score ("A+" >= 100 ... "F" < 25). */
 const char *web_grade(int score);

@@ -525,6 +525,11 @@ static void test_all_rules_hardened(void **state)
 	/* 100 + csp 10 + framing 5 + referrer 5 + cookies 5 + isolation 10 */
 	assert_int_equal(rep.score, 135);
 	assert_string_equal(rep.grade, "A+");
+	web_categories(&rep);
+	assert_int_equal(rep.cat[WEB_CAT_HTTPS].percent, 100);
+	assert_int_equal(rep.cat[WEB_CAT_HEADERS].percent, 100);
+	assert_int_equal(rep.cat[WEB_CAT_HEADERS].max, 70);
+	assert_int_equal(rep.total, 100);
 	assert_int_equal(web_report_json(&rep, &js), 0);
 	root = json_loads(js.ptr, 0, &jerr);
 	assert_non_null(root);
@@ -539,6 +544,64 @@ static void test_all_rules_hardened(void **state)
 	web_report_release(&rep);
 	web_headers_release(&page);
 	web_headers_release(&cors);
+}
+
+/* internet.nl-style categories: 10 pass/info, 5 low, 2 medium, 0 high. */
+static void test_categories(void **state)
+{
+	static const struct {
+		const char *test, *check;
+		int sev;
+	} res[] = {
+	    {"redirection-missing", "TLS-02", SEV_HIGH},
+	    {"hsts-implemented-max-age-at-least-six-months", "TLS-03", SEV_LOW},
+	    {"csp-implemented-with-no-unsafe", NULL, -1},
+	    {"x-frame-options-not-implemented", "HDR-02", SEV_MEDIUM},
+	    {"referrer-policy-not-implemented", "HDR-04", SEV_INFO},
+	    {"security-txt", "HDR-09", SEV_LOW},
+	    {"exposed-file", "EXP-01", SEV_HIGH},
+	    {"exposed-file", "EXP-01", SEV_HIGH},
+	    {"cms-version-visible", "CMS-01", SEV_LOW},
+	};
+	struct web_report rep;
+	struct buf js = BUF_INIT;
+	json_t *root, *cat;
+	json_error_t jerr;
+	size_t i;
+
+	(void)state;
+	web_report_init(&rep);
+	web_categories(&rep);
+	/* Nothing ran: https and headers have no subtest; exposure passes. */
+	assert_int_equal(rep.cat[WEB_CAT_HTTPS].percent, -1);
+	assert_int_equal(rep.cat[WEB_CAT_HEADERS].percent, -1);
+	assert_int_equal(rep.cat[WEB_CAT_EXPOSURE].percent, 100);
+	assert_int_equal(rep.total, 100);
+	for (i = 0; i < ARRAY_SIZE(res); i++)
+		assert_int_equal(
+		    web_result_add(&rep, res[i].test, res[i].check, 0, res[i].sev, NULL, "x"), 0);
+	web_categories(&rep);
+	/* https: TLS-02 high 0 + TLS-03 low 5 = 5/20 */
+	assert_int_equal(rep.cat[WEB_CAT_HTTPS].points, 5);
+	assert_int_equal(rep.cat[WEB_CAT_HTTPS].max, 20);
+	assert_int_equal(rep.cat[WEB_CAT_HTTPS].percent, 25);
+	/* headers: CSP 10 + XFO medium 2 + referrer info 10 = 22/30 */
+	assert_int_equal(rep.cat[WEB_CAT_HEADERS].points, 22);
+	assert_int_equal(rep.cat[WEB_CAT_HEADERS].percent, 73);
+	/* exposure: HDR-09 5, INF-01 10, INF-02 10, EXP-01 0, CMS-01 5, CMS-02 10 = 40/60 */
+	assert_int_equal(rep.cat[WEB_CAT_EXPOSURE].points, 40);
+	assert_int_equal(rep.cat[WEB_CAT_EXPOSURE].percent, 67);
+	assert_int_equal(rep.total, (25 + 73 + 67 + 1) / 3);
+	assert_string_equal(web_category_name(WEB_CAT_EXPOSURE), "exposure");
+	assert_int_equal(web_report_json(&rep, &js), 0);
+	root = json_loads(js.ptr, 0, &jerr);
+	assert_non_null(root);
+	cat = json_object_get(json_object_get(root, "categories"), "headers");
+	assert_int_equal(json_integer_value(json_object_get(cat, "percent")), 73);
+	assert_int_equal(json_integer_value(json_object_get(root, "total")), rep.total);
+	json_decref(root);
+	buf_release(&js);
+	web_report_release(&rep);
 }
 
 static void test_result_overflow(void **state)
@@ -563,6 +626,7 @@ int main(void)
 	    cmocka_unit_test(test_rules_table),	       cmocka_unit_test(test_redirect_rule),
 	    cmocka_unit_test(test_grade_chart),	       cmocka_unit_test(test_score_bonus_rule),
 	    cmocka_unit_test(test_all_rules_hardened), cmocka_unit_test(test_result_overflow),
+	    cmocka_unit_test(test_categories),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
