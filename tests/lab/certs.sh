@@ -44,7 +44,8 @@ lab_certs() {
 	rm -rf "$LAB/ca" "$LAB/certs"
 	mkdir -p "$LAB/ca/newcerts" "$LAB/certs"
 	: >"$LAB/ca/index.txt"
-	echo 1000 >"$LAB/ca/serial"
+	# Serials with 128 random bits (CA/B Forum: >= 64 bits of entropy).
+	openssl rand -hex 16 >"$LAB/ca/serial"
 	export LAB_CA_DIR="$LAB/ca"
 	export LAB_SAN="DNS:unused.wachter.test"
 	C="$LAB_SRC/conf/ca.cnf"
@@ -59,7 +60,7 @@ lab_certs() {
 		-subj "/O=wachter lab/CN=wachter lab intermediate CA" \
 		-out "$LAB/ca/tmp.csr" 2>/dev/null || die "intermediate req"
 	openssl x509 -req -in "$LAB/ca/tmp.csr" -CA "$LAB/ca/root.pem" \
-		-CAkey "$LAB/ca/root.key" -set_serial 4096 -days 1825 -sha256 \
+		-CAkey "$LAB/ca/root.key" -set_serial "0x$(openssl rand -hex 16)" -days 1825 -sha256 \
 		-extfile "$C" -extensions v3_inter -out "$LAB/ca/inter.pem" 2>/dev/null ||
 		die "intermediate cert"
 	cp "$LAB/ca/root.pem" "$LAB/ca/ca.pem"

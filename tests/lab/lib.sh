@@ -8,7 +8,11 @@ case "$LAB" in
 /*) ;;
 *) echo "lab: WACHTER_LAB_DIR must be an absolute path" >&2; exit 2 ;;
 esac
-LAB_LOCK="$LAB.lock"
+# The addresses and ports are fixed, so there is one lab per machine whatever
+# the state dir: one lock for all, and a marker naming the state dir of the
+# lab that is up.
+LAB_LOCK=${WACHTER_LAB_LOCK:-/tmp/wachter-lab.lock}
+LAB_ACTIVE=/tmp/wachter-lab.active
 LAB_NET=127.77.0
 
 lab_log() {
@@ -21,7 +25,7 @@ die() {
 }
 
 # lab_lock: serialise up/down across concurrent callers (flock on a file
-# next to the state dir, which survives `down`).
+# outside the state dir, which survives `down`).
 lab_lock() {
 	exec 9>"$LAB_LOCK" || die "cannot open $LAB_LOCK"
 	if command -v flock >/dev/null 2>&1; then
@@ -69,4 +73,12 @@ tpl() {
 # hosts_rows: hosts.tsv without comments: addr name role twin ports
 hosts_rows() {
 	grep -v '^#' "$LAB_SRC/hosts.tsv" | grep -v '^[[:space:]]*$'
+}
+
+# lab_other: print the state dir of another lab that is up, if any.
+lab_other() {
+	[ -s "$LAB_ACTIVE" ] || return 0
+	_o=$(head -n 1 "$LAB_ACTIVE")
+	[ "$_o" != "$LAB" ] && [ -f "$_o/run/up" ] && echo "$_o"
+	return 0
 }
