@@ -453,13 +453,28 @@ static int imap_done(const struct buf *b, void *arg)
 	return memmem(b->ptr, b->len, "a1 ", 3) != NULL && b->ptr[b->len - 1] == '\n';
 }
 
+/* pop3_done: a complete CAPA answer ("+OK" ... "."); also ends the read
+ * on "-ERR" (then the caller sees no "+OK") */
 static int pop3_done(const struct buf *b, void *arg)
 {
-	(void)arg;
 	if (b->len >= 4 && memcmp(b->ptr, "-ERR", 4) == 0)
-		return memchr(b->ptr, '\n', b->len) != NULL;
+		return !arg && memchr(b->ptr, '\n', b->len) != NULL;
+	if (b->len < 3 || memcmp(b->ptr, "+OK", 3) != 0)
+		return 0;
 	return memmem(b->ptr, b->len, "\n.\r\n", 4) != NULL ||
 	       memmem(b->ptr, b->len, "\n.\n", 3) != NULL;
+}
+
+/* capa_complete_imap: the tagged "a1 OK" line arrived */
+static int capa_complete_imap(const struct buf *b)
+{
+	struct cursor c, line;
+
+	cursor_init(&c, b->ptr, b->len);
+	while (cursor_line(&c, 4096, &line) == 0)
+		if (cursor_startswith_ci(&line, "a1 OK"))
+			return 1;
+	return 0;
 }
 
 static int check_imap_pop3(const struct net_addr *a, const char *target, int timeout_ms, int imap,
@@ -469,13 +484,22 @@ static int check_imap_pop3(const struct net_addr *a, const char *target, int tim
 	int r, port = net_addr_port(a), plain;
 	const char *cmd = imap ? "a1 CAPABILITY\r\n" : "CAPA\r\n";
 
+	struct svc_info si;
+
+	svc_info_init(&si);
 	r = dlg_open(&d, a, timeout_ms);
 	if (r == 0)
 		r = dlg_read(&d, svc_reply_done, NULL);
+	/* only a real greeting and a complete capability answer count */
+	if (r == 0 && (imap ? svc_parse_imap : svc_parse_pop3)((const unsigned char *)d.rx.ptr,
+							       d.rx.len, port, &si) != SVC_YES)
+		r = ERR_PROTO;
 	if (r == 0)
 		r = dlg_send(&d, cmd, strlen(cmd));
 	if (r == 0)
 		r = dlg_read(&d, imap ? imap_done : pop3_done, NULL);
+	if (r == 0 && !(imap ? capa_complete_imap(&d.rx) : pop3_done(&d.rx, (void *)1)))
+		r = ERR_PROTO;
 	if (r) {
 		LOG_INFO(lg, "svc capability failed port=%d r=%s", port, err_str(r));
 		r = 0;

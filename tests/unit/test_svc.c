@@ -642,6 +642,44 @@ static void test_check_redis(void **state)
 	server_stop(&s);
 }
 
+/* svc_check against hostile peers: no finding, bounded time, no crash */
+static void test_check_hostile(void **state)
+{
+	static const enum mode modes[] = {M_GARBAGE, M_ENDLESS, M_HANG, M_RESET, M_DRIP};
+	static const char *const services[] = {"ssh",  "smtp",	"ftp",	      "vnc",
+					       "imap", "redis", "postgresql", "rdp"};
+	const int timeout = 200;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		struct server s;
+		struct net_addr a;
+
+		server_start(&s, modes[i], "\x01\x02 not a protocol\r\n");
+		assert_int_equal(net_addr_parse("127.0.0.1", s.port, &a), 0);
+		for (k = 0; k < ARRAY_SIZE(services); k++) {
+			struct findings fl = FINDINGS_INIT;
+			struct svc_info si;
+			int64_t t0 = time_now_ms(), ms;
+
+			svc_info_init(&si);
+			str_lcpy(si.service, services[k], sizeof(si.service));
+			assert_int_equal(svc_check(&a, "t.example", &si, timeout, &fl, NULL), 0);
+			ms = time_now_ms() - t0;
+			if (fl.n)
+				fail_msg("mode %d %s: finding %s", (int)modes[i], services[k],
+					 fl.v[0].check_id);
+			/* each exchange is bounded by a few timeouts */
+			if (ms > 8 * timeout + 250)
+				fail_msg("mode %d %s took %lld ms", (int)modes[i], services[k],
+					 (long long)ms);
+			findings_release(&fl);
+		}
+		server_stop(&s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -656,6 +694,7 @@ int main(void)
 	    cmocka_unit_test(test_identify_hostile),
 	    cmocka_unit_test(test_identify_closed),
 	    cmocka_unit_test(test_check_redis),
+	    cmocka_unit_test(test_check_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
