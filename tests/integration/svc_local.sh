@@ -180,7 +180,9 @@ t0=$(date +%s%N)
 "$WACHTER" probe -I -t 500 127.88.0.3 4001 4002 4003 4004 >"$T/hostile.out" 2>&1
 t1=$(date +%s%N)
 ms=$(((t1 - t0) / 1000000))
-[ "$(grep -c '^svc	400[1-4]	unknown' "$T/hostile.out")" = 4 ] ||
+# (a reset that lands before connect() reports looks like a closed port)
+[ "$(grep -c '^svc	400[1-3]	unknown' "$T/hostile.out")" = 3 ] &&
+	grep -qE '^svc	4004	(unknown|error	connection failed)' "$T/hostile.out" ||
 	bad "hostile peers identified as something: $(grep '^svc' "$T/hostile.out")"
 [ "$ms" -le 1500 ] || bad "hostile peers took $ms ms (limit 2 x 500 ms + slack)"
 

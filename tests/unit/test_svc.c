@@ -528,14 +528,21 @@ static void server_stop(struct server *s)
 	close(s->stop[1]);
 }
 
-static void identify(struct server *s, int timeout_ms, struct svc_info *si, int64_t *ms)
+static int identify_r(struct server *s, int timeout_ms, struct svc_info *si, int64_t *ms)
 {
 	struct net_addr a;
 	int64_t t0 = time_now_ms();
+	int r;
 
 	assert_int_equal(net_addr_parse("127.0.0.1", s->port, &a), 0);
-	assert_int_equal(svc_identify(&a, NULL, timeout_ms, si, NULL), 0);
+	r = svc_identify(&a, NULL, timeout_ms, si, NULL);
 	*ms = time_now_ms() - t0;
+	return r;
+}
+
+static void identify(struct server *s, int timeout_ms, struct svc_info *si, int64_t *ms)
+{
+	assert_int_equal(identify_r(s, timeout_ms, si, ms), 0);
 }
 
 static void test_identify_good(void **state)
@@ -590,9 +597,17 @@ static void test_identify_hostile(void **state)
 		struct server s;
 		struct svc_info si;
 		int64_t ms;
+		int r;
 
 		server_start(&s, c[i].m, c[i].reply);
-		identify(&s, timeout, &si, &ms);
+		r = identify_r(&s, timeout, &si, &ms);
+		/* a reset that lands before connect() reports is a closed port */
+		if (c[i].m == M_RESET && r == ERR_CONN) {
+			svc_info_release(&si);
+			server_stop(&s);
+			continue;
+		}
+		assert_int_equal(r, 0);
 		if (strcmp(si.service, "unknown") != 0)
 			fail_msg("mode %d identified as %s", (int)c[i].m, si.service);
 		assert_int_not_equal(si.error, 0);
