@@ -144,4 +144,13 @@ int dns_probe_axfr(const char *ip, unsigned port, const char *zone, int timeout_
 int dns_probe_recursion(const char *ip, unsigned port, const char *probe_name, int timeout_ms,
 			int *open, struct buf *evidence) WUR;
 
+/*
+ * dns_probe_answer: ask ip:port (recursion desired, no validation) for
+ * name/type and extract the reply as dns_answer_from_wire does: to see what
+ * a resolver that answered SERVFAIL through the validator was given (a
+ * CNAME loop, say). ERR_TIMEOUT when it did not answer.
+ */
+int dns_probe_answer(const char *ip, unsigned port, const char *name, uint16_t type, int timeout_ms,
+		     struct dns_answer *ans) WUR;
+
 #endif

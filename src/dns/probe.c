@@ -149,3 +149,26 @@ int dns_probe_recursion(const char *ip, unsigned port, const char *probe_name, i
 	ldns_pkt_free(pkt);
 	return 0;
 }
+
+int dns_probe_answer(const char *ip, unsigned port, const char *name, uint16_t type, int timeout_ms,
+		     struct dns_answer *ans)
+{
+	ldns_pkt *pkt;
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	int r;
+
+	memset(ans, 0, sizeof(*ans));
+	ans->rcode = -1;
+	r = ask(ip, port, timeout_ms, 1, name, (ldns_rr_type)type, &pkt);
+	if (r)
+		return r;
+	if (ldns_pkt2wire(&wire, pkt, &len) != LDNS_STATUS_OK) {
+		ldns_pkt_free(pkt);
+		return ERR_NOMEM;
+	}
+	ldns_pkt_free(pkt);
+	r = dns_answer_from_wire(wire, len, name, type, ans);
+	free(wire);
+	return r;
+}

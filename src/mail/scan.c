@@ -207,22 +207,72 @@ static void check_caa(struct scan *s, const char *domain)
 	verdict(s, DM_DNS04, MAIL_PARTIAL, -1, domain, -1, "no CAA record at %s or above", domain);
 }
 
+/* cname_servfail: the resolver failed on name; a CNAME loop is one reason
+ * we can see by asking it again without validation. */
+static void cname_servfail(struct scan *s, const char *name)
+{
+	char ip[DNS_ADDRSTR_MAX];
+	unsigned port;
+	struct dns_answer raw;
+
+	LOG_WARN(s->lg, "server failure name=%.*s resolver=%s", LOG_CAP(strlen(name)), name,
+		 dns_ctx_resolver(s->ctx));
+	if (dns_parse_server(dns_ctx_resolver(s->ctx), ip, &port) != 0)
+		return;
+	if (dns_probe_answer(ip, port, name, 1, s->tmo, &raw) == 0 && raw.n_cname > 16)
+		verdict(s, DM_DNS09, MAIL_FAIL, -1, name, -1,
+			"CNAME loop at %s: the name cannot resolve", name);
+	dns_answer_release(&raw);
+}
+
+/* check_dangling: DNS-09 for name: a CNAME chain that ends in NXDOMAIN, or
+ * that loops (seen in one answer or across the answers for each link). */
 static void check_dangling(struct scan *s, const char *name)
 {
+	char seen[8][DNS_NAME_MAX], cur[DNS_NAME_MAX];
 	struct dns_answer a;
+	size_t n_seen = 0;
 
-	if (query(s, name, 1, &a) == 0 && a.n_cname > 0) {
-		if (a.n_cname > 16)
-			verdict(s, DM_DNS09, MAIL_FAIL, -1, name, -1, "CNAME loop at %s", name);
-		else if (a.rcode == 3)
+	str_lcpy(cur, name, sizeof(cur));
+	for (int hop = 0; hop < 8; hop++) {
+		if (query(s, cur, 1, &a) != 0)
+			return;
+		if (a.rcode == 2 && a.sec != DNS_SEC_BOGUS) {
+			dns_answer_release(&a);
+			cname_servfail(s, cur);
+			return;
+		}
+		if (a.n_cname > 16) {
+			verdict(s, DM_DNS09, MAIL_FAIL, -1, name, -1,
+				"CNAME loop at %s: the name cannot resolve", name);
+			break;
+		}
+		if (a.n_cname == 0 || a.n > 0 || (a.rcode != 0 && a.rcode != 3)) {
+			verdict(s, DM_DNS09, MAIL_PASS, -1, name, -1, "no dangling CNAME");
+			break;
+		}
+		if (a.rcode == 3) {
 			verdict(s, DM_DNS09, MAIL_FAIL, -1, name, -1,
 				"%s is an alias of %s, which does not exist (NXDOMAIN)", name,
 				a.cname);
-		else
-			verdict(s, DM_DNS09, MAIL_PASS, -1, name, -1, "%s -> %s resolves", name,
-				a.cname);
-	} else if (a.rcode == 0 || a.rcode == 3) {
-		verdict(s, DM_DNS09, MAIL_PASS, -1, name, -1, "no dangling CNAME");
+			break;
+		}
+		/* NOERROR, a CNAME and no address: follow the chain ourselves. */
+		str_lcpy(seen[n_seen++], cur, DNS_NAME_MAX);
+		for (size_t k = 0; k < n_seen; k++)
+			if (strcasecmp(seen[k], a.cname) == 0) {
+				verdict(s, DM_DNS09, MAIL_FAIL, -1, name, -1,
+					"CNAME loop at %s (via %s)", name, a.cname);
+				dns_answer_release(&a);
+				return;
+			}
+		str_lcpy(cur, a.cname, sizeof(cur));
+		dns_answer_release(&a);
+		if (n_seen == ARRAY_SIZE(seen)) {
+			verdict(s, DM_DNS09, MAIL_PARTIAL, -1, name, -1,
+				"CNAME chain from %s longer than 8 links", name);
+			return;
+		}
 	}
 	dns_answer_release(&a);
 }
@@ -574,13 +624,13 @@ static void check_mx_tls(struct scan *s, struct dns_mail_mx *mx)
 	mx->tlsa_sec = tlsa.sec;
 	have_tlsa = mx->n_tlsa > 0 && tlsa.sec == DNS_SEC_SECURE;
 	if (have_tlsa)
-		verdict(s, DM_MAIL11, MAIL_PASS, -1, mx->name, -1, "TLSA at %s", name);
+		verdict(s, DM_MAIL11, MAIL_PASS, -1, mx->name, 25, "TLSA at %s", name);
 	else
-		verdict(s, DM_MAIL11, MAIL_FAIL, -1, mx->name, -1,
+		verdict(s, DM_MAIL11, MAIL_FAIL, -1, mx->name, 25,
 			mx->n_tlsa ? "TLSA at %s is not DNSSEC-signed" : "no usable TLSA at %s",
 			name);
 	if (have_tlsa)
-		verdict(s, DM_MAIL13, mx->n_tlsa >= 2 ? MAIL_PASS : MAIL_INFO, -1, mx->name, -1,
+		verdict(s, DM_MAIL13, mx->n_tlsa >= 2 ? MAIL_PASS : MAIL_INFO, -1, mx->name, 25,
 			"%d TLSA record(s) at %s (two allow a key rollover)", mx->n_tlsa, name);
 	for (size_t i = 0; i < mx->n_addrs; i++) {
 		const char *addr = mx->addrs[i];
@@ -722,9 +772,13 @@ static int check_dnssec(struct scan *s, const char *domain, int *err)
 		verdict(s, DM_MAIL03, MAIL_FAIL, -1, domain, -1, "the mail domain is bogus");
 		return 0;
 	}
-	if (a.rcode == 3 || (a.rcode != 0 && a.rcode != 3)) {
-		LOG_ERROR(s->lg, "domain does not resolve domain=%.*s rcode=%d resolver=%s",
-			  LOG_CAP(strlen(domain)), domain, a.rcode, dns_ctx_resolver(s->ctx));
+	if (a.rcode != 0) {
+		LOG_ERROR(s->lg, "domain does not resolve domain=%.*s rcode=%d (%s) resolver=%s",
+			  LOG_CAP(strlen(domain)), domain, a.rcode,
+			  a.rcode == 3	 ? "no such domain, NXDOMAIN"
+			  : a.rcode == 2 ? "server failure, SERVFAIL"
+					 : "refused or error",
+			  dns_ctx_resolver(s->ctx));
 		*err = ERR_RESOLVE;
 		return 0;
 	}
