@@ -611,8 +611,8 @@ static void test_identify_hostile(void **state)
 		if (strcmp(si.service, "unknown") != 0)
 			fail_msg("mode %d identified as %s", (int)c[i].m, si.service);
 		assert_int_not_equal(si.error, 0);
-		/* 2 x timeout, plus scheduling slack */
-		if (ms > 2 * timeout + 250)
+		/* 2 x timeout, plus slack for a loaded (sanitized) test run */
+		if (ms > 2 * timeout + 500)
 			fail_msg("mode %d took %lld ms", (int)c[i].m, (long long)ms);
 		assert_true(!si.evidence || strlen(si.evidence) <= SVC_EVIDENCE_MAX);
 		svc_info_release(&si);
@@ -686,7 +686,7 @@ static void test_check_hostile(void **state)
 				fail_msg("mode %d %s: finding %s", (int)modes[i], services[k],
 					 fl.v[0].check_id);
 			/* each exchange is bounded by a few timeouts */
-			if (ms > 8 * timeout + 250)
+			if (ms > 8 * timeout + 500)
 				fail_msg("mode %d %s took %lld ms", (int)modes[i], services[k],
 					 (long long)ms);
 			findings_release(&fl);
