@@ -11,9 +11,14 @@ LABSRC="$WACHTER_SRC/tests/lab"
 out=$(mktemp -d "${TMPDIR:-/tmp}/web_lab.XXXXXX")
 trap 'rm -rf "$out"' EXIT INT TERM
 
-"$LABSRC/up" >"$out/up.log" 2>&1 || { tail -n 20 "$out/up.log"; echo "FAIL: lab did not come up"; exit 1; }
-"$LABSRC/web-up" >"$out/web-up.log" 2>&1 || { cat "$out/web-up.log"; echo "FAIL: web lab did not come up"; exit 1; }
 . "$LABSRC/lib.sh"
+# The web lab needs only the lab's CA from tests/lab/up; another lab
+# service failing to start is that service's test's business.
+if ! "$LABSRC/up" >"$out/up.log" 2>&1; then
+	[ -f "$LAB/ca/done" ] || { tail -n 20 "$out/up.log"; echo "FAIL: lab CA not made"; exit 1; }
+	echo "note: tests/lab/up failed ($(tail -n 1 "$out/up.log")); the CA is there, going on"
+fi
+"$LABSRC/web-up" >"$out/web-up.log" 2>&1 || { cat "$out/web-up.log"; echo "FAIL: web lab did not come up"; exit 1; }
 CA="$LAB/ca/ca.pem"
 CMS="$WACHTER_SRC/data/cms-versions.tsv"
 
