@@ -116,6 +116,9 @@ static int kx(struct fctx *f, const struct tls_report *rep)
 		if (g->bits < 224 || (g->bits < 2048 && g->id >= 0x0100))
 			r = findings_addf(f->out, "TLS-08", -1, CONF_HIGH, f->target, f->port, NULL,
 					  "weak group %s accepted", g->name);
+		else if (g->id >= 0x0100) /* checks.md: FFDHE is a warning */
+			r = findings_addf(f->out, "TLS-08", SEV_LOW, CONF_HIGH, f->target, f->port,
+					  NULL, "finite-field group %s accepted", g->name);
 		else if (g->bits < 256)
 			r = findings_addf(f->out, "TLS-08", SEV_LOW, CONF_HIGH, f->target, f->port,
 					  NULL, "group %s accepted", g->name);
