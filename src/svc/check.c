@@ -573,8 +573,8 @@ int svc_check(const struct net_addr *a, const char *target, const struct svc_inf
 		r = check_ftp(a, target, timeout_ms, out, lg);
 	else if (strcmp(s, "mysql") == 0)
 		r = check_banner(a, target, timeout_ms, "mysql", "SVC-05", out, lg);
-	else if (strcmp(s, "postgresql") == 0)
-		r = check_proto(a, target, timeout_ms, "postgresql", "SVC-05", out, lg);
+	else if (strcmp(s, "postgresql") == 0 || strcmp(s, "mssql") == 0)
+		r = check_proto(a, target, timeout_ms, s, "SVC-05", out, lg);
 	else if (strcmp(s, "redis") == 0)
 		r = check_redis(a, target, timeout_ms, out, lg);
 	else if (strcmp(s, "vnc") == 0)

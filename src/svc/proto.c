@@ -1076,6 +1076,67 @@ int svc_parse_msrpc(const unsigned char *p, size_t len, uint16_t port, struct sv
 	return SVC_YES;
 }
 
+/* Microsoft SQL Server: a TDS PRELOGIN answer (type 4) whose VERSION option
+ * gives major.minor.build; nmap's product name carries the release year. */
+static const char *mssql_year(unsigned major, unsigned minor)
+{
+	static const char *const years[] = {"2000", "2005", "2008", "2012", "2014",
+					    "2016", "2017", "2019", "2022"};
+
+	if (major == 10 && minor >= 50)
+		return "2008 R2";
+	if (major >= 8 && major <= 16)
+		return years[major - 8];
+	return NULL;
+}
+
+int svc_parse_mssql(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out)
+{
+	struct cursor c, pl, opt;
+	uint16_t tlen, off, olen;
+	uint8_t type, status, tok;
+	const char *year;
+
+	(void)port;
+	cursor_init(&c, p, len);
+	if (cursor_u8(&c, &type) != 0)
+		return SVC_MORE;
+	if (type != 4)
+		return SVC_NO;
+	if (cursor_u8(&c, &status) != 0 || cursor_be16(&c, &tlen) != 0)
+		return SVC_MORE;
+	if (status > 1 || tlen < 8 + 6 || tlen > 4096)
+		return SVC_NO;
+	if (cursor_sub(&c, tlen - 4u, &pl) != 0)
+		return SVC_MORE;
+	svc_skip(&pl, 4); /* spid, packet id, window */
+	opt = pl;
+	while (cursor_u8(&opt, &tok) == 0 && tok != 0xff) {
+		struct cursor v = pl;
+		uint8_t major, minor;
+		uint16_t build, sub;
+
+		if (cursor_be16(&opt, &off) != 0 || cursor_be16(&opt, &olen) != 0)
+			return SVC_NO;
+		if (tok != 0)
+			continue;
+		if (olen < 6 || cursor_skip(&v, off) != 0 || cursor_u8(&v, &major) != 0 ||
+		    cursor_u8(&v, &minor) != 0 || cursor_be16(&v, &build) != 0 ||
+		    cursor_be16(&v, &sub) != 0)
+			return SVC_NO;
+		set_str(out->service, sizeof(out->service), "mssql");
+		out->product[0] = out->version[0] = out->extra[0] = '\0';
+		year = mssql_year(major, minor);
+		snprintf(out->product, sizeof(out->product), "Microsoft SQL Server%s%s",
+			 year ? " " : "", year ? year : "");
+		/* nmap's form: 15.00.2000.00 */
+		snprintf(out->version, sizeof(out->version), "%u.%02u.%u.%02u", major, minor, build,
+			 sub);
+		return SVC_YES;
+	}
+	return SVC_NO;
+}
+
 /* ---------------------------------------------------------------- table */
 
 static const uint16_t p_ssh[] = {22, 2222, 0};
@@ -1096,6 +1157,7 @@ static const uint16_t p_dns[] = {53, 0};
 static const uint16_t p_ldap[] = {389, 0};
 static const uint16_t p_krb[] = {88, 464, 0};
 static const uint16_t p_msrpc[] = {135, 0};
+static const uint16_t p_mssql[] = {1433, 0};
 
 #define HELLO(s) s, sizeof(s) - 1
 
@@ -1137,6 +1199,11 @@ static const char hello_msrpc[] =
     "\xd0\x16\xd0\x16\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x01\x00"
     "\x08\x83\xaf\xe1\x1f\x5d\xc9\x11\x91\xa4\x08\x00\x2b\x14\xa0\xfa\x03\x00\x00\x00"
     "\x04\x5d\x88\x8a\xeb\x1c\xc9\x11\x9f\xe8\x08\x00\x2b\x10\x48\x60\x02\x00\x00\x00";
+/* TDS 7 PRELOGIN: VERSION, ENCRYPTION (not supported), INSTOPT, THREADID */
+static const char hello_mssql[] = "\x12\x01\x00\x29\x00\x00\x01\x00"
+				  "\x00\x00\x15\x00\x06\x01\x00\x1b\x00\x01\x02\x00\x1c\x00\x01"
+				  "\x03\x00\x1d\x00\x04\xff"
+				  "\x09\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00";
 /* LDAP anonymous simple bind, messageID 1, version 3 */
 static const char hello_ldap[] = "\x30\x0c\x02\x01\x01\x60\x07\x02\x01\x03\x04\x00\x80\x00";
 
@@ -1159,6 +1226,7 @@ static const struct svc_proto protos[] = {
     {"ldap", p_ldap, HELLO(hello_ldap), svc_parse_ldap, 0, NULL},
     {"kerberos", p_krb, HELLO(hello_krb), svc_parse_kerberos, 0, NULL},
     {"msrpc", p_msrpc, HELLO(hello_msrpc), svc_parse_msrpc, 0, NULL},
+    {"mssql", p_mssql, HELLO(hello_mssql), svc_parse_mssql, 0, NULL},
 };
 
 const struct svc_proto *svc_protos(size_t *n)

@@ -20,7 +20,10 @@
  */
 struct svc_info {
 	/* "ssh", "http", "https", "smtp", "ftp", "imap", "pop3", "mysql",
-	 * "postgresql", "redis", "rdp", "smb", "vnc", "telnet", "dns", "unknown" */
+	 * "postgresql", "redis", "rdp", "smb", "vnc", "telnet", "dns", "ldap",
+	 * "kerberos", "msrpc", "mssql"; over TLS "https", "imaps", "pop3s",
+	 * "smtps", "ftps", or "tls" when only the handshake succeeded;
+	 * "unknown" */
 	char service[32];
 	char product[64]; /* nmap's product names: "OpenSSH", "nginx", ... */
 	char version[64]; /* upstream version: "9.2p1", "1.22.1" */
@@ -55,8 +58,9 @@ int svc_identify(const struct net_addr *a, const char *host, int timeout_ms, str
 /*
  * svc_check: the exposure checks for the service info describes at a,
  * each confirmed by its own protocol exchange: RDP (SVC-01), SMB (SVC-02),
- * telnet (SVC-03), FTP plaintext/anonymous login (SVC-04), MySQL/MariaDB
- * and PostgreSQL (SVC-05), Redis (SVC-06), VNC (SVC-07), LDAP (SVC-08),
+ * telnet (SVC-03), FTP plaintext/anonymous login (SVC-04), MySQL/MariaDB,
+ * PostgreSQL and MS SQL (SVC-05), Redis (SVC-06), VNC (SVC-07), LDAP,
+ * Kerberos and MS-RPC (SVC-08),
  * SSH algorithms (SVC-11) and password authentication (SVC-12), SMTP open
  * relay (MAIL-15), login before STARTTLS (MAIL-16). target names the asset
  * in the findings. Findings are appended to out; nothing is appended for a

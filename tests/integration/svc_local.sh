@@ -101,6 +101,10 @@ def msrpc(c):
             0x78, 0x56, 0x34, 0x12, 4, 0]) + b"135\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00"
             + bytes.fromhex("045d888aeb1cc9119fe808002b104860") + b"\x02\x00\x00\x00")
 
+def mssql(c):
+    if c.recv(4096)[:1] == b"\x12":
+        c.sendall(bytes.fromhex("0401001a0000010000000b00060100110001ff0f0007d0000002"))
+
 def garbage(c): c.sendall(bytes(range(1, 250)) * 4)
 def endless(c):
     try:
@@ -124,7 +128,7 @@ def serve(port, fn):
             finally: c.close()
         threading.Thread(target=run, daemon=True).start()
 
-for port, fn in ((2525, smtp), (2121, ftp), (1143, imap), (5432, pgtrust), (389, ldap), (88, kerberos), (135, msrpc), (4001, garbage), (4002, endless), (4003, hang), (4004, reset)):
+for port, fn in ((2525, smtp), (2121, ftp), (1143, imap), (5432, pgtrust), (389, ldap), (88, kerberos), (135, msrpc), (1433, mssql), (4001, garbage), (4002, endless), (4003, hang), (4004, reset)):
     threading.Thread(target=serve, args=(port, fn), daemon=True).start()
 time.sleep(600)
 PY
@@ -170,6 +174,10 @@ grep -q "^svc	5432	postgresql	PostgreSQL" "$T/more.out" || bad "pgsql: $(grep '^
 grep -q "finding:  SVC-05 critical .*auth=trust" "$T/more.out" || bad "SVC-05 trust missing"
 grep -q "^svc	389	ldap" "$T/more.out" || bad "ldap: $(grep '^svc' "$T/more.out")"
 grep -q "finding:  SVC-08 high" "$T/more.out" || bad "SVC-08 missing"
+"$WACHTER" probe -t 2000 127.88.0.3 1433 >"$T/mssql.out" 2>&1
+grep -q "^svc	1433	mssql	Microsoft SQL Server 2019	15.00.2000.00" "$T/mssql.out" ||
+	bad "mssql: $(grep '^svc' "$T/mssql.out")"
+grep -q "finding:  SVC-05 high" "$T/mssql.out" || bad "SVC-05 (mssql) missing"
 "$WACHTER" probe -t 2000 127.88.0.3 88 135 >"$T/dir.out" 2>&1
 grep -q "^svc	88	kerberos" "$T/dir.out" || bad "kerberos: $(grep '^svc' "$T/dir.out")"
 grep -q "^svc	135	msrpc" "$T/dir.out" || bad "msrpc: $(grep '^svc' "$T/dir.out")"

@@ -281,9 +281,9 @@ static void test_hellos(void **state)
 		size_t off, width, add; /* length at off, big-endian width bytes, plus add */
 		int le;
 	} c[] = {
-	    {"postgresql", 0, 4, 0, 0}, {"rdp", 2, 2, 0, 0},  {"smb", 1, 3, 4, 0},
-	    {"dns", 0, 2, 2, 0},	{"ldap", 1, 1, 2, 0}, {"kerberos", 0, 4, 4, 0},
-	    {"msrpc", 8, 2, 0, 1},
+	    {"postgresql", 0, 4, 0, 0}, {"rdp", 2, 2, 0, 0},   {"smb", 1, 3, 4, 0},
+	    {"dns", 0, 2, 2, 0},	{"ldap", 1, 1, 2, 0},  {"kerberos", 0, 4, 4, 0},
+	    {"msrpc", 8, 2, 0, 1},	{"mssql", 2, 2, 0, 0},
 	};
 	size_t i, j;
 
