@@ -82,7 +82,8 @@ want=$(grep -v '^#' "$LABDIR/hosts.tsv" | cut -f5 | grep -v '^-$' | tr ',' '\n' 
 }
 
 # 3. Truth files: one per host and per domain, known check ids, the ports
-# of their host ("-" for domain-level findings).
+# of their host ("-" for domain-level findings). Lab extensions (web-up,
+# dns-up) list their hosts and domains in tests/lab/conf/<ext>/*.tsv.
 SHARED=${WACHTER_SHARED:-$SRC/../shared}
 for d in $(grep -v '^#' "$LABDIR/domains.tsv" | cut -f1); do
 	[ -f "$LABDIR/truth/$d.tsv" ] || fail "no truth file for domain $d"
@@ -91,7 +92,8 @@ for f in "$LABDIR"/truth/*.tsv; do
 	h=$(basename "$f" .tsv)
 	ports=$(grep -v '^#' "$LABDIR/hosts.tsv" | awk -F '\t' -v n="$h.wachter.test" '$2 == n { print $5 }')
 	if [ -z "$ports" ]; then
-		if grep -v '^#' "$LABDIR/domains.tsv" | cut -f1 | grep -qx "$h"; then
+		if cat "$LABDIR/domains.tsv" "$LABDIR"/conf/*/domains.tsv 2>/dev/null |
+			grep -v '^#' | cut -f1 | grep -qx "$h"; then
 			ports="-,25,53,80,443"
 		elif cat "$LABDIR"/conf/*/hosts.tsv 2>/dev/null | grep -v '^#' | cut -f2 |
 			grep -qx "$h.wachter.test"; then
@@ -105,9 +107,12 @@ for f in "$LABDIR"/truth/*.tsv; do
 	grep -v '^#' "$f" | grep -v '^$' | while IFS='	' read -r id port note; do
 		id=${id#\?}
 		echo "$id" | grep -qE '^[A-Z]+-[0-9][0-9]$' || { echo "$h: bad id '$id'" >&2; exit 1; }
+		# Known ids: the catalogue, or the product's check registry
+		# (src/check/defs_*.c) for checks added since.
 		if [ -f "$SHARED/docs/checks.md" ]; then
 			grep -q "^| $id |" "$SHARED/docs/checks.md" ||
-				{ echo "$h: $id not in checks.md" >&2; exit 1; }
+				cat "$SRC"/src/check/defs_*.c 2>/dev/null | grep -q "{\"$id\"," ||
+				{ echo "$h: $id neither in checks.md nor in src/check/" >&2; exit 1; }
 		fi
 		case ",$ports,:$port" in
 		*",$port,"*) ;;
@@ -141,5 +146,8 @@ for p in $pids; do
 		fail "process $p still running after down"
 	fi
 done
+if [ -s /tmp/wachter-lab.active ] && [ "$(head -n 1 /tmp/wachter-lab.active)" = "$LAB" ]; then
+	fail "down left /tmp/wachter-lab.active naming $LAB"
+fi
 "$LABDIR/down" >/dev/null 2>&1 || fail "down twice"
 echo "lab_up_down: ok"
