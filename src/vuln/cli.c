@@ -30,7 +30,8 @@ static void usage(void)
 	      "       wachter vuln package [--kb PATH] [--format text|json] [--changelog FILE]\n"
 	      "                           <package> <dpkg-version> <release>\n"
 	      "       wachter vuln changelog <file> <installed-version>\n"
-	      "       wachter vuln bench [--kb PATH] [--lookups N] [--inventory N]\n",
+	      "       wachter vuln bench [--kb PATH] [--lookups N] [--inventory N]\n"
+	      "                          [--packages FILE] [--release NAME] [--threads N]\n",
 	      stderr);
 }
 

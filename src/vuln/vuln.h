@@ -246,7 +246,8 @@ enum check_sev vuln_sev_from_cvss(double cvss, int kev);
  *   vuln package [--kb PATH] [--format text|json] [--changelog FILE]
  *               <pkg> <dpkg-version> <release>
  *   vuln changelog FILE <installed-version>
- *   vuln bench [--kb PATH] [--lookups N] [--inventory N]
+ *   vuln bench [--kb PATH] [--lookups N] [--inventory N] [--packages FILE]
+ *              [--release NAME] [--threads N]
  * --kb defaults to var/kb/wachter.kb. Returns the exit status: 0 ok,
  * 1 failure, 2 usage.
  */
