@@ -4,6 +4,7 @@
  * Each check ends in a verdict (internet.nl's pass/warn/fail) and, when it
  * did not pass, a finding that says which name or address it concerns.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,40 +551,63 @@ out:
 
 /* ------------------------------------------------------ STARTTLS, DANE */
 
-/* tls_detail: MAIL-10 from a full TLS scan of one MX address. Trust and
- * name (CERT-01/02) are left out: for SMTP, DANE decides them. */
-static void tls_detail(struct scan *s, const struct dns_mail_mx *mx, const struct net_addr *na,
-		       const char *addr)
+/* One MX address, probed in its own thread: STARTTLS (and the chain), then
+ * the full TLS scan for MAIL-10. Verdicts are made afterwards, in order. */
+struct mx_job {
+	const struct scan *s;
+	const struct dns_mail_mx *mx;
+	const char *addr;
+	struct net_addr na;
+	int r;
+	struct smtp_tls st;
+	struct findings tf; /* from tls_scan */
+	int tls_ok;
+	pthread_t th;
+	int started;
+};
+
+static void *mx_job_run(void *arg)
 {
+	struct mx_job *j = arg;
 	struct tls_scan_opts to;
 	struct tls_report tr;
-	struct findings tf = FINDINGS_INIT;
-	int bad = 0;
 
+	j->r = smtp_starttls(&j->na, j->mx->name, j->s->tmo, &j->st);
+	if (j->r || !j->st.reachable || !j->st.starttls || !j->st.handshake ||
+	    j->s->o->no_tls_detail)
+		return NULL;
 	memset(&to, 0, sizeof(to));
-	to.sni = mx->name;
-	to.ca_file = s->o->ca_file;
-	to.timeout_ms = s->tmo;
+	to.sni = j->mx->name;
+	to.ca_file = j->s->o->ca_file;
+	to.timeout_ms = j->s->tmo;
 	to.concurrency = 8;
 	to.starttls = TLS_STARTTLS_SMTP;
-	to.now = s->o->now;
+	to.now = j->s->o->now;
 	tls_report_init(&tr);
-	if (tls_scan(na, &to, &tr, &tf, s->lg) == 0) {
-		for (size_t i = 0; i < tf.n; i++) {
-			const struct finding *f = &tf.v[i];
-
-			if (strcmp(f->check_id, "CERT-01") == 0 ||
-			    strcmp(f->check_id, "CERT-02") == 0)
-				continue;
-			bad = 1;
-			verdict(s, DM_MAIL10, MAIL_FAIL, (int)f->sev, addr, 25, "MX %s: %s: %s",
-				mx->name, f->check_id, f->detail ? f->detail : "");
-		}
-		if (!bad)
-			verdict(s, DM_MAIL10, MAIL_PASS, -1, addr, 25, "TLS on %s is fine", addr);
-	}
-	findings_release(&tf);
+	j->tls_ok = tls_scan(&j->na, &to, &tr, &j->tf, j->s->lg) == 0;
 	tls_report_release(&tr);
+	return NULL;
+}
+
+/* tls_detail: MAIL-10 from the TLS scan of one MX address. Trust and name
+ * (CERT-01/02) are left out: for SMTP, DANE decides them. */
+static void tls_detail(struct scan *s, const struct mx_job *j)
+{
+	int bad = 0;
+
+	if (!j->tls_ok)
+		return;
+	for (size_t i = 0; i < j->tf.n; i++) {
+		const struct finding *f = &j->tf.v[i];
+
+		if (strcmp(f->check_id, "CERT-01") == 0 || strcmp(f->check_id, "CERT-02") == 0)
+			continue;
+		bad = 1;
+		verdict(s, DM_MAIL10, MAIL_FAIL, (int)f->sev, j->addr, 25, "MX %s: %s: %s",
+			j->mx->name, f->check_id, f->detail ? f->detail : "");
+	}
+	if (!bad)
+		verdict(s, DM_MAIL10, MAIL_PASS, -1, j->addr, 25, "TLS on %s is fine", j->addr);
 }
 
 /* dane_match: does any usable TLSA record match the presented chain? */
@@ -614,6 +638,7 @@ static void check_mx_tls(struct scan *s, struct dns_mail_mx *mx)
 {
 	char name[DNS_NAME_MAX + 16];
 	struct dns_answer tlsa;
+	struct mx_job *jobs = NULL;
 	int have_tlsa;
 
 	snprintf(name, sizeof(name), "_25._tcp.%s", mx->name);
@@ -632,41 +657,58 @@ static void check_mx_tls(struct scan *s, struct dns_mail_mx *mx)
 	if (have_tlsa)
 		verdict(s, DM_MAIL13, mx->n_tlsa >= 2 ? MAIL_PASS : MAIL_INFO, -1, mx->name, 25,
 			"%d TLSA record(s) at %s (two allow a key rollover)", mx->n_tlsa, name);
+	jobs = calloc(mx->n_addrs ? mx->n_addrs : 1, sizeof(*jobs));
+	if (!jobs) {
+		s->err = ERR_NOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < mx->n_addrs; i++) {
-		const char *addr = mx->addrs[i];
-		struct net_addr na;
-		struct smtp_tls st;
-		int r;
+		jobs[i].s = s;
+		jobs[i].mx = mx;
+		jobs[i].addr = mx->addrs[i];
+		jobs[i].r = ERR_INVAL;
+		if (net_addr_parse(mx->addrs[i], 25, &jobs[i].na) != 0)
+			continue;
+		jobs[i].started = pthread_create(&jobs[i].th, NULL, mx_job_run, &jobs[i]) == 0;
+		if (!jobs[i].started)
+			mx_job_run(&jobs[i]);
+	}
+	for (size_t i = 0; i < mx->n_addrs; i++)
+		if (jobs[i].started)
+			pthread_join(jobs[i].th, NULL);
+	for (size_t i = 0; i < mx->n_addrs; i++) {
+		struct mx_job *j = &jobs[i];
 
 		mx->starttls[i] = -1;
-		if (net_addr_parse(addr, 25, &na) != 0)
-			continue;
-		r = smtp_starttls(&na, mx->name, s->tmo, &st);
-		if (r || !st.reachable) {
-			LOG_WARN(s->lg, "mx unreachable mx=%s addr=%s err=\"%s\"", mx->name, addr,
-				 st.error);
-			smtp_tls_release(&st);
+		if (j->r || !j->st.reachable) {
+			LOG_WARN(s->lg, "mx unreachable mx=%s addr=%s err=\"%s\"", mx->name,
+				 j->addr, j->st.error);
 			continue;
 		}
-		mx->starttls[i] = st.starttls && st.handshake;
+		mx->starttls[i] = j->st.starttls && j->st.handshake;
 		if (!mx->starttls[i])
-			verdict(s, DM_MAIL09, MAIL_FAIL, -1, addr, 25, "MX %s (%s): %s", mx->name,
-				addr, st.error);
+			verdict(s, DM_MAIL09, MAIL_FAIL, -1, j->addr, 25, "MX %s (%s): %s",
+				mx->name, j->addr, j->st.error);
 		else
-			verdict(s, DM_MAIL09, MAIL_PASS, -1, addr, 25, "STARTTLS on %s", addr);
+			verdict(s, DM_MAIL09, MAIL_PASS, -1, j->addr, 25, "STARTTLS on %s",
+				j->addr);
 		if (mx->starttls[i] && have_tlsa) {
-			if (dane_match(&tlsa, &st))
-				verdict(s, DM_MAIL12, MAIL_PASS, -1, addr, 25, "DANE matches");
+			if (dane_match(&tlsa, &j->st))
+				verdict(s, DM_MAIL12, MAIL_PASS, -1, j->addr, 25, "DANE matches");
 			else
-				verdict(s, DM_MAIL12, MAIL_FAIL, -1, addr, 25,
+				verdict(s, DM_MAIL12, MAIL_FAIL, -1, j->addr, 25,
 					"MX %s (%s): no TLSA record at %s matches the presented "
 					"certificate",
-					mx->name, addr, name);
+					mx->name, j->addr, name);
 		}
-		smtp_tls_release(&st);
-		if (mx->starttls[i] && !s->o->no_tls_detail)
-			tls_detail(s, mx, &na, addr);
+		tls_detail(s, j);
 	}
+out:
+	for (size_t i = 0; jobs && i < mx->n_addrs; i++) {
+		smtp_tls_release(&jobs[i].st);
+		findings_release(&jobs[i].tf);
+	}
+	free(jobs);
 	dns_answer_release(&tlsa);
 }
 
