@@ -308,6 +308,58 @@ out:
 	return r;
 }
 
+/* ------------------------------------------- memcached, Elasticsearch */
+
+static int check_memcached(const struct net_addr *a, const char *target, int timeout_ms,
+			   struct findings *out, struct logger *lg)
+{
+	struct dialog d;
+	struct svc_info si;
+	int r, port = net_addr_port(a);
+
+	svc_info_init(&si);
+	r = probe_once(&d, a, timeout_ms, "version\r\n", 9, svc_parse_memcached, &si);
+	if (r) {
+		LOG_INFO(lg, "svc memcached not confirmed port=%d r=%s", port, err_str(r));
+		r = 0;
+		goto out;
+	}
+	/* with SASL on, the text protocol is off: an answer means no auth */
+	r = add(out, "SVC-06", SEV_CRITICAL, target, port,
+		"memcached answers without authentication", &d);
+out:
+	dlg_close(&d);
+	return r;
+}
+
+static int check_elastic(const struct net_addr *a, const char *target, int timeout_ms,
+			 struct findings *out, struct logger *lg)
+{
+	struct dialog d;
+	struct svc_info si;
+	struct buf req = BUF_INIT;
+	int r, port = net_addr_port(a), open_data;
+
+	svc_info_init(&si);
+	r = svc_http_request(a, target, 0, &req);
+	if (r == 0)
+		r = probe_once(&d, a, timeout_ms, req.ptr, req.len, svc_parse_http, &si);
+	buf_release(&req);
+	if (r || strcmp(si.product, "Elasticsearch REST API") != 0) {
+		LOG_INFO(lg, "svc elasticsearch not confirmed port=%d r=%s", port, err_str(r));
+		r = 0;
+		goto out;
+	}
+	open_data = d.rx.len > 12 && memcmp(d.rx.ptr + 9, "200", 3) == 0;
+	r = add(out, "SVC-06", open_data ? SEV_CRITICAL : SEV_HIGH, target, port,
+		open_data ? "Elasticsearch answers GET / without authentication"
+			  : "Elasticsearch reachable (authentication required)",
+		&d);
+out:
+	dlg_close(&d);
+	return r;
+}
+
 /* ---------------------------------------------------------------- VNC */
 
 static int check_vnc(const struct net_addr *a, const char *target, int timeout_ms,
@@ -577,6 +629,10 @@ int svc_check(const struct net_addr *a, const char *target, const struct svc_inf
 		r = check_proto(a, target, timeout_ms, s, "SVC-05", out, lg);
 	else if (strcmp(s, "redis") == 0)
 		r = check_redis(a, target, timeout_ms, out, lg);
+	else if (strcmp(s, "memcached") == 0)
+		r = check_memcached(a, target, timeout_ms, out, lg);
+	else if (strcmp(s, "http") == 0 && strcmp(info->product, "Elasticsearch REST API") == 0)
+		r = check_elastic(a, target, timeout_ms, out, lg);
 	else if (strcmp(s, "vnc") == 0)
 		r = check_vnc(a, target, timeout_ms, out, lg);
 	else if (strcmp(s, "ldap") == 0 || strcmp(s, "kerberos") == 0 || strcmp(s, "msrpc") == 0)

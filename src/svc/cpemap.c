@@ -36,6 +36,8 @@ static const struct cpe_map cpe_maps[] = {
     {"MySQL", "oracle:mysql"},
     {"PostgreSQL", "postgresql:postgresql"},
     {"Redis", "redis:redis"},
+    {"Memcached", "memcached:memcached"},
+    {"Elasticsearch REST API", "elastic:elasticsearch"},
     {"Samba smbd", "samba:samba"},
     {"xrdp", "neutrinolabs:xrdp"},
     {"ISC BIND", "isc:bind"},

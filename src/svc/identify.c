@@ -51,7 +51,7 @@ static int host_ok(const char *h)
 	       strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == n;
 }
 
-static int http_request(const struct net_addr *a, const char *host, int tls, struct buf *req)
+int svc_http_request(const struct net_addr *a, const char *host, int tls, struct buf *req)
 {
 	char ip[NET_ADDRSTR_MAX];
 	uint16_t port = net_addr_port(a);
@@ -150,7 +150,7 @@ static int run_step(const struct net_addr *a, const char *host, const struct ste
 		}
 	}
 	if (pr && (pr->flags & SVC_F_HTTP)) {
-		r = http_request(a, host, *tls, &req);
+		r = svc_http_request(a, host, *tls, &req);
 		if (r == 0)
 			r = svc_conn_send(&c, req.ptr, req.len);
 	} else if (pr && pr->hello) {

@@ -583,6 +583,28 @@ static void http_server_header(struct cursor v, struct svc_info *out)
 		svc_set(out->extra, sizeof(out->extra), v.p + pl, v.len - pl);
 }
 
+/*
+ * http_body_product: applications that name themselves in the body of GET /
+ * rather than in Server: Elasticsearch's banner JSON ("You Know, for
+ * Search", version "number").
+ */
+static void http_body_product(const unsigned char *p, size_t len, struct svc_info *out)
+{
+	long v;
+	size_t i;
+
+	if (find(p, len, "You Know, for Search", 0) < 0)
+		return;
+	set_str(out->product, sizeof(out->product), "Elasticsearch REST API");
+	out->version[0] = out->extra[0] = '\0';
+	v = find(p, len, "\"number\"", 0);
+	if (v < 0)
+		return;
+	for (i = (size_t)v + 8; i < len && (p[i] == ' ' || p[i] == ':' || p[i] == '"'); i++)
+		;
+	svc_set(out->version, sizeof(out->version), p + i, version_at(p + i, len - i));
+}
+
 int svc_parse_http(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out)
 {
 	struct cursor c, line, name;
@@ -613,8 +635,13 @@ int svc_parse_http(const unsigned char *p, size_t len, uint16_t port, struct svc
 		svc_skip(&line, 1);
 		if (cursor_eq_ci(&name, "Server"))
 			http_server_header(line, out);
+		/* Elasticsearch 7.14+ names itself even when it asks for a login */
+		cursor_trim(&line);
+		if (cursor_eq_ci(&name, "X-elastic-product") && cursor_eq(&line, "Elasticsearch"))
+			set_str(out->product, sizeof(out->product), "Elasticsearch REST API");
 	}
 	(void)done;
+	http_body_product(c.p, c.len, out);
 	return SVC_YES;
 }
 
@@ -1137,6 +1164,26 @@ int svc_parse_mssql(const unsigned char *p, size_t len, uint16_t port, struct sv
 	return SVC_NO;
 }
 
+/* memcached: the answer to "version" */
+int svc_parse_memcached(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out)
+{
+	struct cursor line;
+	int r = prefix_state(p, len, "VERSION ");
+
+	(void)port;
+	if (r != SVC_YES)
+		return r;
+	r = first_line(p, len, &line);
+	if (r != SVC_YES)
+		return r;
+	set_str(out->service, sizeof(out->service), "memcached");
+	out->product[0] = out->version[0] = out->extra[0] = '\0';
+	set_str(out->product, sizeof(out->product), "Memcached");
+	svc_set(out->version, sizeof(out->version), line.p + 8,
+		version_at(line.p + 8, line.len - 8));
+	return SVC_YES;
+}
+
 /* ---------------------------------------------------------------- table */
 
 static const uint16_t p_ssh[] = {22, 2222, 0};
@@ -1147,7 +1194,7 @@ static const uint16_t p_imap[] = {143, 0};
 static const uint16_t p_mysql[] = {3306, 0};
 static const uint16_t p_vnc[] = {5900, 5901, 5902, 5903, 0};
 static const uint16_t p_telnet[] = {23, 2323, 0};
-static const uint16_t p_http[] = {80, 8080, 8000, 8008, 8081, 8888, 81, 591, 3000, 9000, 0};
+static const uint16_t p_http[] = {80, 8080, 8000, 8008, 8081, 8888, 81, 591, 3000, 9000, 9200, 0};
 static const uint16_t p_tls[] = {443, 8443, 993, 995, 465, 990, 636, 9443, 4443, 0};
 static const uint16_t p_redis[] = {6379, 0};
 static const uint16_t p_pgsql[] = {5432, 0};
@@ -1158,6 +1205,7 @@ static const uint16_t p_ldap[] = {389, 0};
 static const uint16_t p_krb[] = {88, 464, 0};
 static const uint16_t p_msrpc[] = {135, 0};
 static const uint16_t p_mssql[] = {1433, 0};
+static const uint16_t p_memcached[] = {11211, 0};
 
 #define HELLO(s) s, sizeof(s) - 1
 
@@ -1227,6 +1275,7 @@ static const struct svc_proto protos[] = {
     {"kerberos", p_krb, HELLO(hello_krb), svc_parse_kerberos, 0, NULL},
     {"msrpc", p_msrpc, HELLO(hello_msrpc), svc_parse_msrpc, 0, NULL},
     {"mssql", p_mssql, HELLO(hello_mssql), svc_parse_mssql, 0, NULL},
+    {"memcached", p_memcached, HELLO("version\r\n"), svc_parse_memcached, 0, NULL},
 };
 
 const struct svc_proto *svc_protos(size_t *n)

@@ -73,6 +73,7 @@ int svc_parse_dns(const unsigned char *p, size_t len, uint16_t port, struct svc_
 int svc_parse_ldap(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
 int svc_parse_kerberos(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
 int svc_parse_msrpc(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_memcached(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
 int svc_parse_mssql(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
 
 /* svc_skip: advance n bytes, or to the end when fewer remain. */
@@ -81,6 +82,11 @@ static inline void svc_skip(struct cursor *c, size_t n)
 	if (cursor_skip(c, n) != 0)
 		c->len = 0;
 }
+
+/* svc_http_request: "GET / HTTP/1.1" with Host (host if it is a sane name,
+ * else the address; the port when not the default) and our User-Agent,
+ * into req (initialised here; release it). */
+int svc_http_request(const struct net_addr *a, const char *host, int tls, struct buf *req) WUR;
 
 /* svc_cpe: fill info->cpe from product and version ("" if unknown). */
 void svc_cpe(struct svc_info *info);

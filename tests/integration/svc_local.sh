@@ -105,6 +105,18 @@ def mssql(c):
     if c.recv(4096)[:1] == b"\x12":
         c.sendall(bytes.fromhex("0401001a0000010000000b00060100110001ff0f0007d0000002"))
 
+def memcached(c):
+    if c.recv(4096).startswith(b"version"):
+        c.sendall(b"VERSION 1.6.18\r\n")
+
+def elastic(c):
+    if c.recv(4096).startswith(b"GET / "):
+        body = (b'{"name":"es1","version":{"number":"8.11.1"},'
+                b'"tagline":"You Know, for Search"}\n')
+        c.sendall(b"HTTP/1.1 200 OK\r\nX-elastic-product: Elasticsearch\r\n"
+                  b"content-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body)
+                  + body)
+
 def garbage(c): c.sendall(bytes(range(1, 250)) * 4)
 def endless(c):
     try:
@@ -128,7 +140,7 @@ def serve(port, fn):
             finally: c.close()
         threading.Thread(target=run, daemon=True).start()
 
-for port, fn in ((2525, smtp), (2121, ftp), (1143, imap), (5432, pgtrust), (389, ldap), (88, kerberos), (135, msrpc), (1433, mssql), (4001, garbage), (4002, endless), (4003, hang), (4004, reset)):
+for port, fn in ((2525, smtp), (2121, ftp), (1143, imap), (5432, pgtrust), (389, ldap), (88, kerberos), (135, msrpc), (1433, mssql), (11211, memcached), (9200, elastic), (4001, garbage), (4002, endless), (4003, hang), (4004, reset)):
     threading.Thread(target=serve, args=(port, fn), daemon=True).start()
 time.sleep(600)
 PY
@@ -178,6 +190,13 @@ grep -q "finding:  SVC-08 high" "$T/more.out" || bad "SVC-08 missing"
 grep -q "^svc	1433	mssql	Microsoft SQL Server 2019	15.00.2000.00" "$T/mssql.out" ||
 	bad "mssql: $(grep '^svc' "$T/mssql.out")"
 grep -q "finding:  SVC-05 high" "$T/mssql.out" || bad "SVC-05 (mssql) missing"
+"$WACHTER" probe -t 2000 127.88.0.3 11211 9200 >"$T/store.out" 2>&1
+grep -q "^svc	11211	memcached	Memcached	1.6.18" "$T/store.out" ||
+	bad "memcached: $(grep '^svc' "$T/store.out")"
+grep -q "^svc	9200	http	Elasticsearch REST API	8.11.1" "$T/store.out" ||
+	bad "elasticsearch: $(grep '^svc' "$T/store.out")"
+[ "$(grep -c "finding:  SVC-06 critical" "$T/store.out")" = 2 ] ||
+	bad "SVC-06 for memcached/elasticsearch missing: $(grep finding "$T/store.out")"
 "$WACHTER" probe -t 2000 127.88.0.3 88 135 >"$T/dir.out" 2>&1
 grep -q "^svc	88	kerberos" "$T/dir.out" || bad "kerberos: $(grep '^svc' "$T/dir.out")"
 grep -q "^svc	135	msrpc" "$T/dir.out" || bad "msrpc: $(grep '^svc' "$T/dir.out")"
