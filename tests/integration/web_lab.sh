@@ -13,12 +13,31 @@ trap 'rm -rf "$out"' EXIT INT TERM
 
 . "$LABSRC/lib.sh"
 # The web lab needs only the lab's CA from tests/lab/up; another lab
-# service failing to start is that service's test's business.
-if ! "$LABSRC/up" >"$out/up.log" 2>&1; then
-	[ -f "$LAB/ca/done" ] || { tail -n 20 "$out/up.log"; echo "FAIL: lab CA not made"; exit 1; }
-	echo "note: tests/lab/up failed ($(tail -n 1 "$out/up.log")); the CA is there, going on"
-fi
-"$LABSRC/web-up" >"$out/web-up.log" 2>&1 || { cat "$out/web-up.log"; echo "FAIL: web lab did not come up"; exit 1; }
+# service failing to start is that service's test's business. A second
+# try covers a concurrent tests/lab/down between up and web-up.
+lab_ok=0
+for try in 1 2 3; do
+	if ! "$LABSRC/up" >"$out/up.log" 2>&1; then
+		[ -f "$LAB/ca/done" ] || { tail -n 20 "$out/up.log"; echo "note: lab CA not made (try $try)"; continue; }
+		echo "note: tests/lab/up failed ($(tail -n 1 "$out/up.log")); the CA is there, going on"
+	fi
+	if ! "$LABSRC/web-up" >"$out/web-up.log" 2>&1; then
+		cat "$out/web-up.log"
+		echo "note: web-up failed (try $try)"
+		continue
+	fi
+	# A shared lock on the lab while we scan: a concurrent tests/lab/down
+	# (exclusive) waits for us instead of pulling the servers away.
+	exec 9>"$LAB.lock"
+	flock -s -w 300 9 || { echo "FAIL: cannot share the lab lock"; exit 1; }
+	if pid_alive "$LAB/run/web-nginx.pid"; then
+		lab_ok=1
+		break
+	fi
+	exec 9>&-
+	echo "note: the web lab went away before the scan (try $try)"
+done
+[ "$lab_ok" -eq 1 ] || { echo "FAIL: web lab did not come up"; exit 1; }
 CA="$LAB/ca/ca.pem"
 CMS="$WACHTER_SRC/data/cms-versions.tsv"
 
