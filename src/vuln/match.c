@@ -348,6 +348,11 @@ static int build_config(const struct kb *kb, const struct kb_cve_info *info, str
 			return r;
 		pn = kn.parent == KB_NODE_NONE ? &s->nodes[0]
 					       : &s->nodes[kn.parent - info->first_node + 1];
+		/* the evaluation recurses: a KB from elsewhere must not nest deeper
+		 * than an import allows (kb_open checks order, not depth) */
+		s->nodes[i + 1].depth = pn->depth + 1;
+		if (s->nodes[i + 1].depth >= CPE_CONFIG_MAX_DEPTH)
+			return ERR_PARSE;
 		pn->children_cap++; /* count first; filled below */
 		s->nodes[i + 1].op = kn.op == KB_OP_AND ? CPE_OP_AND : CPE_OP_OR;
 		s->nodes[i + 1].negate = kn.negate != 0;
