@@ -4,6 +4,7 @@
  * git-style subcommand; each subcommand lives in its module.
  * Exit status: 0 ok, 1 findings or failure, 2 usage or input error.
  */
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "svc/svc.h"
 #include "tls/tls.h"
 #include "vuln/vuln.h"
+#include "web/web.h"
 
 extern char **environ;
 
@@ -30,11 +32,12 @@ static void usage(FILE *fp)
 	      "  scan <host|ip|cidr|domain>   scan a target from outside (ports, services, TLS)\n"
 	      "  feed import <file>...        import vulnerability feeds (NVD, KEV, EPSS, Debian)\n"
 	      "  feed status                  what the knowledge base holds\n"
-	      "  vuln lookup <cpe | product version>  known vulnerabilities of a product\n"
+	      "  vuln lookup <cpe|product ver> known vulnerabilities of a product\n"
 	      "  db migrate                   create or upgrade the database (store.url)\n"
 	      "  db status                    schema version and pending migrations\n"
 	      "  config check FILE            validate a configuration file\n"
 	      "  config show | sample         effective settings | a commented sample file\n"
+	      "  web <url-or-host>            web site checks only (headers, redirects, CMS)\n"
 	      "  portscan <target>...         TCP connect scan only (debugging, benchmarks)\n"
 	      "  probe <ip> <port>...         identify the services on ports (debugging)\n"
 	      "  tls <ip> <port>              TLS and certificate report of one port\n"
@@ -99,6 +102,8 @@ static int dispatch(int argc, char **argv, const struct wachter_config *cfg, str
 		return scan_cli(argc, argv, cfg, lg);
 	if (strcmp(c, "feed") == 0)
 		return feed_cmd(argc, argv, lg);
+	if (strcmp(c, "web") == 0)
+		return web_cli(argc, argv);
 	if (strcmp(c, "vuln") == 0)
 		return vuln_cli(argc, argv);
 	if (strcmp(c, "portscan") == 0)
@@ -131,6 +136,11 @@ int main(int argc, char **argv)
 			return config_cmd_main(argc - 1, argv + 1, environ);
 		log_init(&lg, LOG_LVL_WARN, NULL);
 		return dispatch(argc - 1, argv + 1, NULL, &lg);
+	}
+	/* Once, before any thread: the scan's web checks use libcurl. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fputs("wachter: cannot initialise libcurl\n", stderr);
+		return 1;
 	}
 	ld.argc = argc - 1;
 	ld.argv = argv + 1;

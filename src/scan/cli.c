@@ -15,6 +15,8 @@
 #include "store/store.h"
 
 #define SCAN_KB_DEFAULT "var/kb/wachter.kb"
+#define SCAN_CMS_LOCAL "data/cms-versions.tsv"
+#define SCAN_CMS_SYSTEM "/usr/share/wachter/cms-versions.tsv"
 
 /* The one mutable global the house style allows: the stop flag. */
 static volatile sig_atomic_t scan_stop;
@@ -51,6 +53,8 @@ static void usage(FILE *fp)
 	    "  --retries N         port scan retries after a timeout\n"
 	    "  --kb PATH           vulnerability knowledge base (default " SCAN_KB_DEFAULT
 	    " if present)\n"
+	    "  --cms-versions FILE newest CMS releases (default " SCAN_CMS_LOCAL
+	    " or " SCAN_CMS_SYSTEM ")\n"
 	    "  --ports-only        identify services, run no checks\n"
 	    "  --save              store the scan and its findings (store.url)\n"
 	    "  --no-progress       no progress display on a terminal\n"
@@ -113,6 +117,8 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			a->lang = strcmp(v, "nl") == 0 ? LANG_NL : LANG_EN;
 		} else if ((v = opt_value(argc, argv, &i, "--ca-file"))) {
 			a->o.ca_file = v;
+		} else if ((v = opt_value(argc, argv, &i, "--cms-versions"))) {
+			a->o.cms_versions = v;
 		} else if ((v = opt_value(argc, argv, &i, "--kb"))) {
 			a->kb_path = v;
 		} else if ((v = opt_value(argc, argv, &i, "--resolve"))) {
@@ -224,6 +230,10 @@ int scan_cli(int argc, char **argv, const struct wachter_config *cfg, struct log
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	a.o.resolver = a.resolver;
+	if (!a.o.cms_versions)
+		a.o.cms_versions = access(SCAN_CMS_LOCAL, R_OK) == 0	? SCAN_CMS_LOCAL
+				   : access(SCAN_CMS_SYSTEM, R_OK) == 0 ? SCAN_CMS_SYSTEM
+									: NULL;
 	if (open_kb(a.kb_path, &kb) != 0)
 		return 2;
 	a.o.kb = kb;

@@ -34,6 +34,11 @@ static int text_services(const struct scan_result *res, enum check_lang lang, st
 			r = buf_addf(out, "\n%s\n", h->addr);
 		else
 			r = buf_addf(out, "\n%s (%s)\n", h->name, h->addr);
+		for (k = 0; k < h->nscores && r == 0; k++)
+			r = buf_addf(out, "  %s %s: %d%s%s%s\n",
+				     lang == LANG_NL ? "score" : "score", h->scores[k].category,
+				     h->scores[k].percent, h->scores[k].grade[0] ? " (" : "",
+				     h->scores[k].grade, h->scores[k].grade[0] ? ")" : "");
 		if (r == 0 && h->nsvc == 0)
 			r = buf_addf(out, "  %s\n",
 				     lang == LANG_NL ? "geen open poorten" : "no open ports");
@@ -146,6 +151,24 @@ static json_t *json_services(const struct scan_host *h)
 	return arr;
 }
 
+static json_t *json_scores(const struct scan_host *h)
+{
+	json_t *o = json_object();
+	size_t k;
+
+	for (k = 0; o && k < h->nscores; k++) {
+		json_t *sc = json_object();
+
+		if (!sc || json_set(sc, "percent", json_integer(h->scores[k].percent)) ||
+		    (h->scores[k].grade[0] && json_str(sc, "grade", h->scores[k].grade)) ||
+		    json_set(o, h->scores[k].category, sc)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
 static json_t *json_finding(const struct finding *f, enum check_lang lang)
 {
 	const struct check_def *d = check_find(f->check_id);
@@ -229,7 +252,8 @@ int scan_report_json(const struct scan_result *res, enum check_lang lang, struct
 
 		if (!o || json_str(o, "name", h->name) || json_str(o, "address", h->addr) ||
 		    json_set(o, "answered", json_boolean(h->answered)) ||
-		    json_set(o, "services", json_services(h)) || json_array_append_new(hosts, o)) {
+		    json_set(o, "services", json_services(h)) ||
+		    json_set(o, "scores", json_scores(h)) || json_array_append_new(hosts, o)) {
 			json_decref(o);
 			r = ERR_NOMEM;
 		}

@@ -15,6 +15,7 @@
 #include "svc/svc.h"
 #include "tls/tls.h"
 #include "vuln/vuln.h"
+#include "web/web.h"
 
 void scan_result_init(struct scan_result *res)
 {
@@ -33,8 +34,9 @@ void scan_result_release(struct scan_result *res)
 	scan_result_init(res);
 }
 
-/* One open port to look at. */
+/* One open port to look at, or (web = 1) the web site of one host. */
 struct scan_job {
+	int web;
 	struct scan_host *host;
 	struct net_addr addr;
 	struct scan_service svc;
@@ -152,6 +154,56 @@ out:
 	return r;
 }
 
+static void add_score(struct scan_host *h, const char *cat, int percent, const char *grade)
+{
+	struct scan_score *sc;
+
+	if (h->nscores >= SCAN_MAX_SCORES || percent < 0)
+		return;
+	sc = &h->scores[h->nscores++];
+	str_lcpy(sc->category, cat, sizeof(sc->category));
+	sc->percent = percent;
+	str_lcpy(sc->grade, grade ? grade : "", sizeof(sc->grade));
+}
+
+/* The web checks of a host with 80 or 443 open: headers, redirects,
+ * cookies, exposed files, CMS. The host owns its scores; only this job
+ * writes them, before collect() reads them. */
+static int scan_web_job(struct scan_job *j, const struct scan_opts *o, struct logger *lg)
+{
+	struct web_opts wo = {
+	    .host = j->host->name,
+	    .addr = j->host->addr,
+	    .ca_file = o->ca_file,
+	    .timeout_ms = o->timeout_ms * 4,
+	    .now = o->now,
+	    .cms_versions_file = o->cms_versions,
+	};
+	struct web_report rep;
+	int r, c;
+
+	web_report_init(&rep);
+	r = web_scan(&wo, &rep, &j->found, lg);
+	if (r == 0) {
+		add_score(j->host, "web", rep.score, rep.grade);
+		for (c = 0; c < WEB_CAT_COUNT; c++)
+			add_score(j->host, web_category_name((enum web_category)c),
+				  rep.cat[c].percent, NULL);
+	} else if (r == ERR_TLS) {
+		/* The handshake failed for a modern client: the TLS findings of
+		 * that port say why; nothing more to add here. */
+		LOG_INFO(lg, "msg=\"web checks skipped: tls handshake failed\" host=%s",
+			 j->host->name);
+		r = 0;
+	} else if (r != ERR_NOMEM) {
+		/* Open ports that never gave an HTTP answer: say so. */
+		r = findings_addf(&j->found, "SCAN-03", -1, CONF_MEDIUM, j->host->name, -1, NULL,
+				  "web site did not answer over HTTP or HTTPS (%s)", err_str(r));
+	}
+	web_report_release(&rep);
+	return r;
+}
+
 static void *scan_worker(void *arg)
 {
 	struct scan_pool *p = arg;
@@ -167,7 +219,7 @@ static void *scan_worker(void *arg)
 		}
 		j = &p->jobs[p->next++];
 		pthread_mutex_unlock(&p->mu);
-		r = scan_job_run(j, p->o, p->lg);
+		r = j->web ? scan_web_job(j, p->o, p->lg) : scan_job_run(j, p->o, p->lg);
 		if (r)
 			LOG_WARN(p->lg, "msg=\"service scan failed\" target=%s port=%u err=\"%s\"",
 				 j->host->name, j->svc.port, err_str(r));
@@ -205,8 +257,19 @@ static int run_pool(struct scan_pool *p, int workers)
 }
 
 /* Turn the port scan result into hosts and one job per open port. */
+static int has_web(const struct net_port_target_result *tr)
+{
+	size_t k;
+
+	for (k = 0; k < tr->n_open; k++)
+		if (tr->open[k] == 80 || tr->open[k] == 443)
+			return 1;
+	return 0;
+}
+
 static int make_jobs(struct scan_result *res, const struct net_target *t, size_t nt,
-		     const struct net_port_result *pr, struct scan_pool *p)
+		     const struct net_port_result *pr, const struct scan_opts *o,
+		     struct scan_pool *p)
 {
 	size_t i, k, nj = 0;
 
@@ -215,7 +278,7 @@ static int make_jobs(struct scan_result *res, const struct net_target *t, size_t
 		return ERR_NOMEM;
 	res->nhosts = nt;
 	for (i = 0; i < nt; i++)
-		nj += pr->t[i].n_open;
+		nj += pr->t[i].n_open + (!o->ports_only && has_web(&pr->t[i]));
 	p->jobs = nj ? calloc(nj, sizeof(*p->jobs)) : NULL;
 	if (nj && !p->jobs)
 		return ERR_NOMEM;
@@ -236,6 +299,14 @@ static int make_jobs(struct scan_result *res, const struct net_target *t, size_t
 			str_lcpy(j->svc.service, "unknown", sizeof(j->svc.service));
 			findings_init(&j->found);
 		}
+		if (!o->ports_only && has_web(tr)) {
+			struct scan_job *j = &p->jobs[p->n++];
+
+			j->web = 1;
+			j->host = h;
+			j->addr = t[i].addr;
+			findings_init(&j->found);
+		}
 	}
 	return 0;
 }
@@ -250,7 +321,7 @@ static int collect(struct scan_result *res, struct scan_pool *p)
 		struct scan_job *j = &p->jobs[i];
 		struct scan_host *h = j->host;
 
-		if (!h->svc) {
+		if (!j->web && !h->svc) {
 			size_t k, cnt = 0;
 
 			for (k = i; k < p->n && p->jobs[k].host == h; k++)
@@ -259,7 +330,8 @@ static int collect(struct scan_result *res, struct scan_pool *p)
 			if (!h->svc)
 				return ERR_NOMEM;
 		}
-		h->svc[h->nsvc++] = j->svc;
+		if (!j->web)
+			h->svc[h->nsvc++] = j->svc;
 		if (r == 0)
 			r = findings_move(&res->findings, &j->found);
 	}
@@ -391,7 +463,7 @@ int scan_run(const char *target, const struct scan_opts *o, struct scan_result *
 	r = net_portscan(t, nt, ports, np, &no, &pr, lg);
 	if (r && r != ERR_CANCELED)
 		goto out;
-	if (make_jobs(res, t, nt, &pr, &pool) != 0) {
+	if (make_jobs(res, t, nt, &pr, &opts, &pool) != 0) {
 		r = ERR_NOMEM;
 		goto out;
 	}

@@ -31,6 +31,15 @@ struct scan_service {
 	int tls; /* TLS spoken directly or after STARTTLS */
 };
 
+/* A category score of the host's web site or mail/DNS set-up, 0..100. */
+struct scan_score {
+	char category[16]; /* "web", "https", "headers", "exposure", ... */
+	int percent;	   /* internet.nl style; for "web" the Observatory score */
+	char grade[3];	   /* Observatory letter for "web", else "" */
+};
+
+#define SCAN_MAX_SCORES 8
+
 /* One address of the target. */
 struct scan_host {
 	char name[256]; /* the name it was reached by (or the address) */
@@ -38,6 +47,8 @@ struct scan_host {
 	int answered; /* some port answered (open or closed) */
 	struct scan_service *svc;
 	size_t nsvc;
+	struct scan_score scores[SCAN_MAX_SCORES];
+	size_t nscores;
 };
 
 struct scan_result {
@@ -54,19 +65,20 @@ enum scan_phase { SCAN_PHASE_PORTS, SCAN_PHASE_SERVICES };
 
 /* Zero-initialised means the defaults given per field. */
 struct scan_opts {
-	const char *ports;    /* "top1000" when NULL; see net_ports_parse */
-	int concurrency;      /* sockets in flight; 0 = 2048 */
-	int rate_per_target;  /* connects per second per target; 0 = unlimited */
-	int timeout_ms;	      /* per network operation; 0 = 1500 */
-	int retries;	      /* port scan retries after a timeout */
-	int workers;	      /* parallel service probes; 0 = 16 */
-	const char *ca_file;  /* trust anchors for certificate checks; NULL = system */
-	const char *resolver; /* "ip[:port]" to resolve names with; NULL = system */
-	const char *pin;      /* "NAME:ADDR": NAME is at ADDR, no DNS (like curl --resolve) */
-	int ports_only;	      /* 1 = port scan and identification, no checks */
-	const struct kb *kb;  /* vulnerability knowledge base; NULL = no VULN checks */
-	int max_targets;      /* addresses a CIDR may expand to; 0 = 4096 */
-	time_t now;	      /* reference time for certificate rules; 0 = now */
+	const char *ports;	  /* "top1000" when NULL; see net_ports_parse */
+	int concurrency;	  /* sockets in flight; 0 = 2048 */
+	int rate_per_target;	  /* connects per second per target; 0 = unlimited */
+	int timeout_ms;		  /* per network operation; 0 = 1500 */
+	int retries;		  /* port scan retries after a timeout */
+	int workers;		  /* parallel service probes; 0 = 16 */
+	const char *ca_file;	  /* trust anchors for certificate checks; NULL = system */
+	const char *resolver;	  /* "ip[:port]" to resolve names with; NULL = system */
+	const char *pin;	  /* "NAME:ADDR": NAME is at ADDR, no DNS (like curl --resolve) */
+	int ports_only;		  /* 1 = port scan and identification, no checks */
+	const struct kb *kb;	  /* vulnerability knowledge base; NULL = no VULN checks */
+	const char *cms_versions; /* newest CMS releases (data/cms-versions.tsv); NULL = none */
+	int max_targets;	  /* addresses a CIDR may expand to; 0 = 4096 */
+	time_t now;		  /* reference time for certificate rules; 0 = now */
 	volatile sig_atomic_t *cancel;
 	void (*progress)(void *arg, enum scan_phase phase, size_t done, size_t total);
 	void *progress_arg;
