@@ -19,6 +19,7 @@ int web_result_add(struct web_report *rep, const char *test, const char *check_i
 {
 	struct web_result *r;
 	va_list ap;
+	char *p;
 
 	if (rep->n_res >= WEB_MAX_RESULTS)
 		return ERR_TOO_BIG;
@@ -31,6 +32,11 @@ int web_result_add(struct web_report *rep, const char *test, const char *check_i
 	va_start(ap, fmt);
 	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
 	va_end(ap);
+	/* Details quote header values: keep them one printable line. */
+	for (p = r->detail; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
 	if (evidence) {
 		struct buf b;
 

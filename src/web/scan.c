@@ -188,7 +188,7 @@ static int https_chain(struct scan_state *st)
 	/* Without a (working) redirect the first answer is the page. */
 	st->page_is_first = st->page.status == 0;
 	if (r == 0)
-		st->rep->final_url = strdup(url.ptr);
+		st->rep->final_url = strdup(st->page_is_first ? st->https_base : url.ptr);
 	if (r == 0 && !st->rep->final_url)
 		r = ERR_NOMEM;
 out:

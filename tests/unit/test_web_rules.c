@@ -618,6 +618,8 @@ static void test_result_overflow(void **state)
 	web_report_init(&rep);
 	assert_int_equal(web_result_add(&rep, "t", "HDR-01", 0, 1, "a\x01\x7f b", "d"), 0);
 	assert_string_equal(rep.res[0].evidence, "a\\x01\\x7f b");
+	assert_int_equal(web_result_add(&rep, "t", NULL, 0, -1, NULL, "v=%s", "a\r\nb\x1b"), 0);
+	assert_string_equal(rep.res[1].detail, "v=a??b?");
 }
 
 int main(void)
