@@ -35,7 +35,8 @@ struct task {
 struct scan {
 	struct tls_ctx cx;
 	struct tls_report *rep;
-	unsigned char *acc; /* acc[v * tls_suites_n + i]: suite i accepted in v */
+	unsigned char *acc;  /* acc[v * tls_suites_n + i]: suite i accepted in v */
+	unsigned char *rank; /* same index: server preference, 1 = first, 0 = unknown */
 	struct tls_server_hello first[TLS_V_COUNT];
 	int nontls, conn_err, tried, ok, cert_r;
 	unsigned char g12[64], g13[64]; /* by tls_group_defs index */
@@ -261,6 +262,38 @@ static size_t accepted_ids(const struct scan *s, enum tls_version v,
 	return n;
 }
 
+#define RANK_MAX 32 /* sequential connections spent on the full order */
+
+/* rank_suites: the server's order, by offering what is left of its
+ * accepted suites and taking out its choice each time */
+static void rank_suites(struct scan *s, enum tls_version v, uint16_t *ids, size_t n, uint16_t first)
+{
+	enum tls_suite_kind k = v == TLS_V_TLS13 ? TLS_SUITE_TLS13 : TLS_SUITE_TLS;
+	struct tls_hello_opts ho;
+	struct tls_server_hello sh;
+	uint16_t pick = first;
+	int rank;
+
+	for (rank = 1; rank <= RANK_MAX && n > 0; rank++) {
+		size_t i, idx = suite_index(k, pick);
+
+		for (i = 0; i < n && ids[i] != pick; i++)
+			;
+		if (i == n || idx >= tls_suites_n)
+			return; /* not one we offered */
+		ids[i] = ids[--n];
+		pthread_mutex_lock(&s->cx.mu);
+		s->rank[(size_t)v * tls_suites_n + idx] = (unsigned char)rank;
+		pthread_mutex_unlock(&s->cx.mu);
+		if (n == 0)
+			return;
+		hello_for(&ho, s, v, ids, n);
+		if (tls_probe_hello(&s->cx, &ho, 0, &sh) != 0 || !version_match(&sh, v))
+			return;
+		pick = sh.suite;
+	}
+}
+
 static void do_order(struct scan *s, enum tls_version v)
 {
 	uint16_t fwd[TLS_HELLO_MAX_SUITES], rev[TLS_HELLO_MAX_SUITES];
@@ -283,6 +316,8 @@ static void do_order(struct scan *s, enum tls_version v)
 	pthread_mutex_lock(&s->cx.mu);
 	s->rep->v[v].server_order = order;
 	pthread_mutex_unlock(&s->cx.mu);
+	if (order == 1)
+		rank_suites(s, v, fwd, n, a.suite);
 }
 
 static int is_ecdhe(const struct tls_suite *t)
@@ -521,6 +556,7 @@ static int collect_suites(struct scan *s, enum tls_version v)
 {
 	struct tls_version_result *vr = &s->rep->v[v];
 	size_t i, n = 0;
+	int r;
 
 	if (v == TLS_V_SSL2) {
 		const struct tls_server_hello *sh = &s->first[v];
@@ -541,10 +577,14 @@ static int collect_suites(struct scan *s, enum tls_version v)
 	vr->suites = calloc(tls_suites_n, sizeof(*vr->suites));
 	if (!vr->suites)
 		return ERR_NOMEM;
-	for (i = 0; i < tls_suites_n; i++) {
-		if (s->acc[(size_t)v * tls_suites_n + i]) {
+	/* ranked suites first in the server's order, then the rest */
+	for (r = 1; r <= RANK_MAX + 1; r++) {
+		for (i = 0; i < tls_suites_n; i++) {
+			size_t j = (size_t)v * tls_suites_n + i;
 			const struct tls_suite *t = &tls_suites[i];
 
+			if (!s->acc[j] || (r <= RANK_MAX ? s->rank[j] != r : s->rank[j] != 0))
+				continue;
 			vr->suites[n++] = (struct tls_accepted){t, tls_suite_rate(t)};
 		}
 	}
@@ -698,7 +738,8 @@ int tls_scan(const struct net_addr *a, const struct tls_scan_opts *o, struct tls
 	pthread_mutex_init(&s.cx.mu, NULL);
 	s.rep = rep;
 	s.acc = calloc(tls_suites_n * TLS_V_COUNT, 1);
-	if (!s.acc) {
+	s.rank = calloc(tls_suites_n * TLS_V_COUNT, 1);
+	if (!s.acc || !s.rank) {
 		r = ERR_NOMEM;
 		goto out;
 	}
@@ -721,6 +762,7 @@ int tls_scan(const struct net_addr *a, const struct tls_scan_opts *o, struct tls
 	r = tls_findings(rep, o, o->sni ? o->sni : host, net_addr_port(a), out);
 out:
 	free(s.acc);
+	free(s.rank);
 	free(s.t);
 	pthread_mutex_destroy(&s.cx.mu);
 	return r;

@@ -25,12 +25,10 @@ cd "$T" || exit 1
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem \
 	-out cert.pem -days 60 -subj "/CN=mail.test" -addext "subjectAltName=DNS:mail.test" \
 	2>/dev/null || exit 1
-BASE=$((20000 + ($$ * 7) % 20000))
 
 cat >server.py <<'EOF'
 import socket, socketserver, ssl, sys, threading
 
-base = int(sys.argv[1])
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain("cert.pem", "key.pem")
 
@@ -83,27 +81,30 @@ class S(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-servers = []
-for i, p in enumerate(["smtp", "imap", "pop3", "ftp", "refuse"]):
-    srv = S(("127.0.0.1", base + i), handler(p))
+ports = []
+for p in ["smtp", "imap", "pop3", "ftp", "refuse"]:
+    srv = S(("127.0.0.1", 0), handler(p))  # the kernel picks a free port
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    servers.append(srv)
-print("ready", flush=True)
+    ports.append(str(srv.server_address[1]))
+print("SERVER-READY " + " ".join(ports), flush=True)
 threading.Event().wait()
 EOF
-python3 server.py $BASE >server.log 2>&1 &
+python3 server.py >server.log 2>&1 &
 SPID=$!
 i=0
-until grep -q ready server.log 2>/dev/null; do
+until grep -q '^SERVER-READY ' server.log 2>/dev/null; do
 	i=$((i + 1))
 	[ $i -gt 50 ] && { echo "server did not start: $(cat server.log)" >&2; exit 1; }
+	kill -0 $SPID 2>/dev/null || { echo "server died: $(cat server.log)" >&2; exit 1; }
 	sleep 0.1
 done
+set -- $(sed -n 's/^SERVER-READY //p' server.log)
+P_SMTP=$1 P_IMAP=$2 P_POP3=$3 P_FTP=$4 P_REFUSE=$5
 
-n=0
 for proto in smtp imap pop3 ftp; do
 	out=$proto.json
-	"$WACHTER" tls 127.0.0.1 $((BASE + n)) --starttls $proto --sni mail.test --ca-file cert.pem \
+	case $proto in smtp) port=$P_SMTP ;; imap) port=$P_IMAP ;; pop3) port=$P_POP3 ;; ftp) port=$P_FTP ;; esac
+	"$WACHTER" tls 127.0.0.1 "$port" --starttls $proto --sni mail.test --ca-file cert.pem \
 		--format json >"$out" 2>"$out.err" || fail "$proto: scan failed: $(cat "$out.err")"
 	[ "$(jq -r '.report.versions[4].supported' "$out")" = "true" ] || fail "$proto: TLS 1.2 not seen"
 	[ "$(jq -r '.report.versions[2].supported' "$out")" = "false" ] || fail "$proto: TLS 1.0 seen"
@@ -111,13 +112,13 @@ for proto in smtp imap pop3 ftp; do
 	[ "$(jq -r '.report.chain[0].subject' "$out")" = "CN=mail.test" ] || fail "$proto: wrong subject"
 	jq -e '.report.versions[4].suites | map(.name) | index("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")' \
 		"$out" >/dev/null || fail "$proto: ECDHE-ECDSA-AES128-GCM not enumerated"
-	n=$((n + 1))
 done
 
-if "$WACHTER" tls 127.0.0.1 $((BASE + 4)) --starttls smtp --format json >refuse.json 2>refuse.err; then
+if "$WACHTER" tls 127.0.0.1 "$P_REFUSE" --starttls smtp --format json >refuse.json 2>refuse.err; then
 	fail "refused STARTTLS reported as TLS"
 fi
 grep -q "protocol" refuse.err || fail "refused STARTTLS: unexpected error: $(cat refuse.err)"
 
 [ $fails -eq 0 ] && echo "tls_starttls: ok"
+[ $fails -eq 0 ] || { echo "server log:"; tail -20 server.log; kill -0 "$SPID" 2>/dev/null && echo "server alive" || echo "server gone"; }
 exit $((fails > 0))
