@@ -7,8 +7,29 @@
 #include "mail/mail.h"
 #include "net/net.h"
 
+/* The state of one domain scan (scan.c). */
+struct scan {
+	const struct dns_mail_opts *o;
+	struct dns_ctx *ctx;
+	struct dns_mail_report *rep;
+	struct findings *out;
+	struct logger *lg;
+	int tmo;
+	int err; /* first ERR_NOMEM from findings_add */
+};
+
+struct smtp_tls;
+
 #ifdef WACHTER_TESTING
 int spf_macro_string(struct cursor c, int exp, int *has_macro);
+int caa_valid(const struct dns_answer *a, char *why, size_t wlen);
+const char *org_suffix(const char *d);
+int ends_with_ci(const char *s, const char *suf);
+int dane_match(const struct dns_answer *tlsa, const struct smtp_tls *st);
+enum mail_verdict dns03_rule(int ns_with_v6);
+enum mail_verdict mail02_rule(int mx_with_v6, size_t n_mx);
+void verdict(struct scan *s, enum dnsmail_check c, enum mail_verdict v, int sev, const char *target,
+	     int port, const char *fmt, ...) PRINTF_LIKE(7, 8);
 #endif
 
 /* The result of one STARTTLS session with an MX address. */

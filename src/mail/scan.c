@@ -16,16 +16,6 @@
 
 #define NS_MAX 8
 
-struct scan {
-	const struct dns_mail_opts *o;
-	struct dns_ctx *ctx;
-	struct dns_mail_report *rep;
-	struct findings *out;
-	struct logger *lg;
-	int tmo;
-	int err; /* first ERR_NOMEM from findings_add */
-};
-
 static const char *const check_ids[DM_COUNT] = {
     "DNS-01",  "DNS-02",  "DNS-03",  "DNS-04",	"DNS-05",  "DNS-06",  "DNS-09",
     "MAIL-01", "MAIL-02", "MAIL-03", "MAIL-04", "MAIL-05", "MAIL-06", "MAIL-07",
@@ -46,8 +36,8 @@ const char *mail_verdict_name(enum mail_verdict v)
 
 /* verdict: record v for check c (the worst wins) and, unless it passed,
  * a finding at target:port with the formatted detail. */
-static void PRINTF_LIKE(7, 8) verdict(struct scan *s, enum dnsmail_check c, enum mail_verdict v,
-				      int sev, const char *target, int port, const char *fmt, ...)
+TESTABLE void PRINTF_LIKE(7, 8) verdict(struct scan *s, enum dnsmail_check c, enum mail_verdict v,
+					int sev, const char *target, int port, const char *fmt, ...)
 {
 	struct dns_mail_report *rep = s->rep;
 	char detail[200];
@@ -83,6 +73,20 @@ static int query(struct scan *s, const char *name, uint16_t type, struct dns_ans
 }
 
 /* ------------------------------------------------------------- DNS-01..06 */
+
+/* dns03_rule: internet.nl: >= 2 name servers reachable over IPv6 pass, 1 warn. */
+TESTABLE enum mail_verdict dns03_rule(int ns_with_v6)
+{
+	return ns_with_v6 >= 2 ? MAIL_PASS : ns_with_v6 == 1 ? MAIL_PARTIAL : MAIL_FAIL;
+}
+
+/* mail02_rule: every MX with IPv6 pass, some warn, none fail. */
+TESTABLE enum mail_verdict mail02_rule(int mx_with_v6, size_t n_mx)
+{
+	if (n_mx && (size_t)mx_with_v6 >= n_mx)
+		return MAIL_PASS;
+	return mx_with_v6 > 0 ? MAIL_PARTIAL : MAIL_FAIL;
+}
 
 static void check_ns(struct scan *s, const char *domain)
 {
@@ -147,17 +151,17 @@ static void check_ns(struct scan *s, const char *domain)
 		verdict(s, DM_DNS06, MAIL_PASS, -1, domain, -1, "no name server allows AXFR");
 	if (!open)
 		verdict(s, DM_DNS05, MAIL_PASS, -1, domain, -1, "no name server recurses");
-	if (with_v6 >= 2)
+	if (dns03_rule(with_v6) == MAIL_PASS)
 		verdict(s, DM_DNS03, MAIL_PASS, -1, domain, -1, "%d name servers answer over IPv6",
 			with_v6);
 	else
-		verdict(s, DM_DNS03, with_v6 ? MAIL_PARTIAL : MAIL_FAIL, -1, domain, -1,
+		verdict(s, DM_DNS03, dns03_rule(with_v6), -1, domain, -1,
 			"%d of %zu name servers answer over IPv6 (want at least 2)", with_v6, ns.n);
 	dns_answer_release(&ns);
 }
 
 /* caa_valid: at least one issue/issuewild tag; iodef mailto:/https: only. */
-static int caa_valid(const struct dns_answer *a, char *why, size_t wlen)
+TESTABLE int caa_valid(const struct dns_answer *a, char *why, size_t wlen)
 {
 	int issue = 0;
 
@@ -353,10 +357,10 @@ static int check_mx(struct scan *s, const char *domain)
 		mx_addresses(s, &rep->mx[i]);
 		v6 += rep->mx[i].n_aaaa > 0;
 	}
-	if ((size_t)v6 == rep->n_mx)
+	if (mail02_rule(v6, rep->n_mx) == MAIL_PASS)
 		verdict(s, DM_MAIL02, MAIL_PASS, -1, domain, -1, "every MX has IPv6");
 	else
-		verdict(s, DM_MAIL02, v6 ? MAIL_PARTIAL : MAIL_FAIL, -1, domain, -1,
+		verdict(s, DM_MAIL02, mail02_rule(v6, rep->n_mx), -1, domain, -1,
 			"%d of %zu MX have an IPv6 address", v6, rep->n_mx);
 	return 0;
 }
@@ -466,7 +470,7 @@ static void check_dkim(struct scan *s, const char *domain)
 /* ---------------------------------------------------------------- DMARC */
 
 /* org_suffix: the last two labels of d (a stand-in for the PSL). */
-static const char *org_suffix(const char *d)
+TESTABLE const char *org_suffix(const char *d)
 {
 	const char *p = d + strlen(d), *dots[2] = {NULL, NULL};
 
@@ -483,7 +487,7 @@ static const char *org_suffix(const char *d)
 	return dots[1] ? dots[1] + 1 : d;
 }
 
-static int ends_with_ci(const char *s, const char *suf)
+TESTABLE int ends_with_ci(const char *s, const char *suf)
 {
 	size_t ls = strlen(s), lf = strlen(suf);
 
@@ -611,7 +615,7 @@ static void tls_detail(struct scan *s, const struct mx_job *j)
 }
 
 /* dane_match: does any usable TLSA record match the presented chain? */
-static int dane_match(const struct dns_answer *tlsa, const struct smtp_tls *st)
+TESTABLE int dane_match(const struct dns_answer *tlsa, const struct smtp_tls *st)
 {
 	for (size_t i = 0; i < tlsa->n; i++) {
 		struct dns_rr *rr = &tlsa->rr[i];
