@@ -208,20 +208,14 @@ int tls_build_client_hello(const struct tls_hello_opts *o, const uint8_t random[
 	    (r = buf_add(out, random, 32)))
 		goto fail;
 	/* TLS 1.3 middlebox compatibility: a 32-byte legacy session id. */
-	if (o->tls13)
-		r = put8(out, 32) ? ERR_NOMEM : buf_add(out, random, 32);
-	else
-		r = put8(out, 0);
-	if (r)
-		goto fail;
-	off = out->len;
-	if ((r = put_list16(out, o->suites, o->n_suites, 1)))
-		goto fail;
-	(void)off;
-	if (o->deflate)
-		r = put8(out, 2) ? ERR_NOMEM : (put8(out, 1) ? ERR_NOMEM : put8(out, 0));
-	else
-		r = put8(out, 1) ? ERR_NOMEM : put8(out, 0);
+	r = put8(out, o->tls13 ? 32 : 0);
+	if (r == 0 && o->tls13)
+		r = buf_add(out, random, 32);
+	if (r == 0)
+		r = put_list16(out, o->suites, o->n_suites, 1);
+	/* compression methods: {DEFLATE, null} or {null} */
+	if (r == 0)
+		r = o->deflate ? buf_add(out, "\x02\x01\x00", 3) : buf_add(out, "\x01\x00", 2);
 	if (r)
 		goto fail;
 	off = out->len;
