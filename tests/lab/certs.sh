@@ -1,6 +1,8 @@
 # certs.sh: the lab's private CA and its good and bad certificates, made
 # with the openssl CLI. Sourced by tests/lab/up; lab_certs runs once per lab
-# lifetime (skipped when $LAB/ca/done exists).
+# lifetime: the CA when $LAB/ca/done is missing, then every certificate
+# that does not exist yet (so a certificate added to this file appears on the
+# next `up` of a running lab).
 # Layout: $LAB/ca/{root,inter}.{key,pem}, ca.pem (root only: the trust
 # anchor for `wachter scan --ca-file`), $LAB/certs/<name>.{key,pem,chain.pem}
 # where chain.pem = leaf + intermediate (what a correct server sends).
@@ -25,6 +27,7 @@ newkey() {
 # leaf NAME KEYKIND FROM_DAYS TO_DAYS MD SAN: a leaf signed by the
 # intermediate, valid from now+FROM to now+TO days.
 leaf() {
+	[ -s "$LAB/certs/$1.chain.pem" ] && return 0
 	_k="$LAB/certs/$1.key"
 	[ -s "$_k" ] || newkey "$2" "$_k"
 	_cn=$(echo "$6" | sed -e 's/^DNS://' -e 's/,.*//')
@@ -40,15 +43,21 @@ leaf() {
 }
 
 lab_certs() {
-	[ -f "$LAB/ca/done" ] && return 0
+	export LAB_CA_DIR="$LAB/ca"
+	export LAB_SAN="DNS:unused.wachter.test"
+	C="$LAB_SRC/conf/ca.cnf"
+	[ -f "$LAB/ca/done" ] || lab_ca
+	lab_leaves
+	chmod 755 "$LAB/ca" "$LAB/certs"
+	chmod 644 "$LAB/certs"/*.pem "$LAB/ca/ca.pem"
+}
+
+lab_ca() {
 	rm -rf "$LAB/ca" "$LAB/certs"
 	mkdir -p "$LAB/ca/newcerts" "$LAB/certs"
 	: >"$LAB/ca/index.txt"
 	# Serials with 128 random bits (CA/B Forum: >= 64 bits of entropy).
 	openssl rand -hex 16 >"$LAB/ca/serial"
-	export LAB_CA_DIR="$LAB/ca"
-	export LAB_SAN="DNS:unused.wachter.test"
-	C="$LAB_SRC/conf/ca.cnf"
 
 	# Root (P-384, self-signed) -> intermediate (P-256) -> leaves.
 	newkey ec384 "$LAB/ca/root.key"
@@ -64,13 +73,24 @@ lab_certs() {
 		-extfile "$C" -extensions v3_inter -out "$LAB/ca/inter.pem" 2>/dev/null ||
 		die "intermediate cert"
 	cp "$LAB/ca/root.pem" "$LAB/ca/ca.pem"
+	rm -f "$LAB/ca/tmp.csr"
+	touch "$LAB/ca/done"
+}
 
+lab_leaves() {
 	# The slow keys (RSA 3072) in parallel, before any signing.
-	newkey rsa3072 "$LAB/certs/weak-tls.key" &
-	_p1=$!
-	newkey rsa3072 "$LAB/certs/weak-dh.key" &
-	_p2=$!
-	wait "$_p1" && wait "$_p2" || die "RSA keys"
+	_p1=""
+	_p2=""
+	[ -s "$LAB/certs/weak-tls.key" ] || {
+		newkey rsa3072 "$LAB/certs/weak-tls.key" &
+		_p1=$!
+	}
+	[ -s "$LAB/certs/weak-dh.key" ] || {
+		newkey rsa3072 "$LAB/certs/weak-dh.key" &
+		_p2=$!
+	}
+	[ -z "$_p1" ] || wait "$_p1" || die "RSA key"
+	[ -z "$_p2" ] || wait "$_p2" || die "RSA key"
 
 	D=wachter.test
 	san() { echo "DNS:$1.$D,IP:$LAB_NET.$2"; }
@@ -91,7 +111,9 @@ lab_certs() {
 	leaf ftp-good ec -1 89 sha256 "$(san ftp-good 41)"
 	leaf mail ec -1 89 sha256 "$(san mail 50)"
 	leaf relay ec -1 89 sha256 "$(san relay 51)"
+	leaf mail-auth ec -1 89 sha256 "$(san mail-auth 55)"
 	leaf rdp ec -1 89 sha256 "$(san rdp 65)"
+	[ -s "$LAB/certs/dh1024.pem" ] && return 0
 	# Self-signed: no CA at all.
 	newkey ec "$LAB/certs/selfsigned.key"
 	LAB_SAN="$(san selfsigned 22)" openssl req -new -x509 -config "$C" \
@@ -105,8 +127,4 @@ lab_certs() {
 		die "dhparam"
 	cat "$LAB/certs/weak-dh.chain.pem" "$LAB/certs/dh1024.pem" \
 		>"$LAB/certs/weak-dh.chain-dh.pem"
-	rm -f "$LAB/ca/tmp.csr"
-	chmod 755 "$LAB/ca" "$LAB/certs"
-	chmod 644 "$LAB/certs"/*.pem "$LAB/ca/ca.pem"
-	touch "$LAB/ca/done"
 }

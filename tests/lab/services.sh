@@ -4,8 +4,8 @@
 # the lock (fd 9) or the caller's stdout (ctest waits on that pipe).
 
 LAB_SERVICES="nginx apache sshd_weak sshd_good vsftpd_anon vsftpd_good
-postfix_mail postfix_relay postfix_plain redis_open redis_auth mariadb
-postgres samba xrdp telnet vnc dns"
+postfix_mail postfix_relay postfix_plain postfix_auth redis_open redis_auth
+memcached mariadb postgres samba xrdp telnet vnc dns"
 
 # spawn NAME CMD...: run a foreground daemon in its own session, pid in
 # $LAB/run/NAME.pid.
@@ -94,11 +94,12 @@ vsftpd_instance() {
 svc_vsftpd_anon() { vsftpd_instance anon; }
 svc_vsftpd_good() { vsftpd_instance good; }
 
-# postfix_instance NAME ADDR [postconf settings...]
+# postfix_instance NAME ADDR PORT [postconf settings...]
 postfix_instance() {
 	n=$1
 	a=$2
-	shift 2
+	port=$3
+	shift 3
 	d="$LAB/postfix/$n"
 	if [ -s "$d/spool/pid/master.pid" ] && pid_alive "$d/spool/pid/master.pid"; then
 		return 0
@@ -107,7 +108,8 @@ postfix_instance() {
 	cp "$LAB_SRC/conf/openssl-lab.cnf" "$d/etc/openssl-lab.cnf"
 	sed -e "s|@LAB@|$LAB|g" -e "s|@NAME@|$n|g" -e "s|@ADDR@|$a|g" \
 		"$LAB_SRC/conf/postfix-main.cf" >"$d/etc/main.cf"
-	sed -e "s|@ADDR@|$a|g" "$LAB_SRC/conf/postfix-master.cf" >"$d/etc/master.cf"
+	sed -e "s|@ADDR@|$a|g" -e "s|@PORT@|$port|g" "$LAB_SRC/conf/postfix-master.cf" \
+		>"$d/etc/master.cf"
 	for kv in "$@"; do
 		postconf -c "$d/etc" -e "$kv"
 	done
@@ -115,14 +117,38 @@ postfix_instance() {
 	daemon "postfix-$n" postfix -c "$d/etc" start
 	ln -sf "$d/spool/pid/master.pid" "$LAB/run/postfix-$n.pid"
 }
-svc_postfix_mail() { postfix_instance mail 127.77.0.50; }
+svc_postfix_mail() { postfix_instance mail 127.77.0.50 25; }
 svc_postfix_relay() {
 	# The classic open relay: every client counts as a trusted network.
-	postfix_instance relay 127.77.0.51 "mynetworks = 0.0.0.0/0"
+	postfix_instance relay 127.77.0.51 25 "mynetworks = 0.0.0.0/0"
 }
 svc_postfix_plain() {
-	postfix_instance mail-plain 127.77.0.52 "smtpd_tls_security_level = none" \
+	postfix_instance mail-plain 127.77.0.52 25 "smtpd_tls_security_level = none" \
 		"smtpd_tls_cert_file =" "smtpd_tls_key_file ="
+}
+
+# Submission that offers AUTH PLAIN/LOGIN before STARTTLS (Cyrus SASL,
+# sasldb; no user exists, the offer is the defect).
+svc_postfix_auth() {
+	d="$LAB/postfix/mail-auth/etc/sasl"
+	mkdir -p "$d"
+	printf 'pwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: PLAIN LOGIN\nsasldb_path: %s/sasldb2\n' \
+		"$d" >"$d/smtpd.conf"
+	postfix_instance mail-auth 127.77.0.55 submission \
+		"smtpd_sasl_auth_enable = yes" "smtpd_sasl_type = cyrus" \
+		"smtpd_sasl_path = smtpd" "cyrus_sasl_config_path = $d" \
+		"smtpd_tls_auth_only = no" \
+		"smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination"
+}
+
+svc_memcached() {
+	pid_alive "$LAB/run/memcached.pid" && return 0
+	mkdir -p "$LAB/memcached"
+	chown memcache "$LAB/memcached"
+	rm -f "$LAB/memcached/memcached.pid"
+	ln -sf "$LAB/memcached/memcached.pid" "$LAB/run/memcached.pid"
+	daemon memcached /usr/bin/memcached -d -u memcache -l 127.77.0.68 -p 11211 \
+		-U 0 -m 16 -P "$LAB/memcached/memcached.pid"
 }
 
 # redis_instance NAME
