@@ -164,7 +164,7 @@ scan $P_EXPIRED future.json --sni tls.test --ca-file ca.pem --now "$(date -u -d 
 has future.json CERT-03 "not valid before"
 
 # --- not TLS, and nothing listening
-if scan $P_HTTP http.json; then fail "http port reported as TLS"; fi
+if scan $P_HTTP http.json --timeout 1500; then fail "http port reported as TLS"; fi
 [ "$(jq -r .result http.json)" = "tls failure" ] || fail "http port: result $(jq -r .result http.json)"
 jq -e '.report.tls == false' http.json >/dev/null || fail "http port: report says tls"
 if scan $P_CLOSED closed.json; then fail "closed port scanned"; fi
