@@ -18,6 +18,7 @@ REDIS_V=$(upstream redis-server)
 MARIA_V=$(upstream mariadb-server)
 KNOT_V=$(upstream knot)
 UNBOUND_V=$(upstream unbound)
+MEMCACHED_V=$(upstream memcached)
 
 fail=0
 # address port service product version
@@ -43,6 +44,7 @@ done <<LIST
 127.77.0.40 21 ftp vsftpd -
 127.77.0.41 21 ftp vsftpd -
 127.77.0.50 25 smtp Postfix_smtpd -
+127.77.0.55 587 smtp Postfix_smtpd -
 127.77.0.53 53 dns cz.nic_Knot_DNS $KNOT_V
 127.77.0.54 53 dns Unbound $UNBOUND_V
 127.77.0.60 6379 redis Redis $REDIS_V
@@ -53,5 +55,6 @@ done <<LIST
 127.77.0.65 3389 rdp xrdp -
 127.77.0.66 23 telnet GNU_inetutils_telnetd -
 127.77.0.67 5900 vnc VNC -
+127.77.0.68 11211 memcached Memcached $MEMCACHED_V
 LIST
 exit $fail
