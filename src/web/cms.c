@@ -22,8 +22,14 @@ void web_cms_release(struct cms_db *db)
 
 static int copy_field(const struct cursor *f, char *out, size_t outsz)
 {
+	size_t i;
+
 	if (f->len == 0 || f->len >= outsz)
 		return ERR_PARSE;
+	for (i = 0; i < f->len; i++) {
+		if (f->p[i] <= 0x20 || f->p[i] >= 0x7f)
+			return ERR_PARSE; /* names and versions are printable tokens */
+	}
 	memcpy(out, f->p, f->len);
 	out[f->len] = '\0';
 	return 0;

@@ -631,6 +631,8 @@ static void test_cms_db(void **state)
 	web_cms_release(&db);
 	assert_int_equal(web_cms_parse("wordpress\n", 10, &db), ERR_PARSE);
 	assert_int_equal(web_cms_parse("wordpress\t\n", 11, &db), ERR_PARSE);
+	assert_int_equal(web_cms_parse("word\0press\t1.0\n", 15, &db), ERR_PARSE);
+	assert_int_equal(web_cms_parse("wordpress\t1 .0\n", 15, &db), ERR_PARSE);
 	/* The shipped data file parses and names the products the checks use. */
 	snprintf(path, sizeof(path), "%s/data/cms-versions.tsv", src ? src : ".");
 	assert_int_equal(web_cms_load(path, &db, &err), 0);
