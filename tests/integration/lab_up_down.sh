@@ -146,7 +146,9 @@ for p in $pids; do
 		fail "process $p still running after down"
 	fi
 done
-if [ -s /tmp/wachter-lab.active ] && [ "$(head -n 1 /tmp/wachter-lab.active)" = "$LAB" ]; then
+# (Unless someone else's test has brought the same lab up again meanwhile.)
+if [ ! -e "$LAB" ] && [ -s /tmp/wachter-lab.active ] &&
+	[ "$(head -n 1 /tmp/wachter-lab.active)" = "$LAB" ]; then
 	fail "down left /tmp/wachter-lab.active naming $LAB"
 fi
 "$LABDIR/down" >/dev/null 2>&1 || fail "down twice"
