@@ -300,8 +300,10 @@ int dns_mail_open_resolver(const char *ip, unsigned port, int timeout_ms, struct
 /*
  * dnsmail_cli: `wachter domain <domain> [--resolver IP[:PORT]]
  * [--trust-anchor FILE] [--ca-file F] [--timeout MS] [--no-tls-detail]
- * [--format text|json]`. Exit codes: 0 scan done (findings or not), 1 scan
- * failed, 2 usage.
+ * [--format text|json]`; `--addresses` prints the addresses a domain scan
+ * covers (address, name, role) instead; `wachter domain --open-resolver
+ * IP[:PORT]` runs the DNS-05 probe on one server. argv[0] is the
+ * subcommand name. Exit codes: 0 done (findings or not), 1 failed, 2 usage.
  */
 int dnsmail_cli(int argc, char **argv);
 

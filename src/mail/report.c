@@ -231,8 +231,57 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: wachter domain <domain> [--resolver IP[:PORT]] "
 			"[--trust-anchor FILE] [--ca-file FILE] [--timeout MS] "
-			"[--no-tls-detail] [--format text|json]\n");
+			"[--no-tls-detail] [--format text|json]\n"
+			"       wachter domain <domain> --addresses [--resolver ...] "
+			"[--trust-anchor FILE]\n"
+			"       wachter domain --open-resolver IP[:PORT] [--timeout MS]\n");
 	return 2;
+}
+
+/* cli_addresses: print "address<TAB>name<TAB>role" for the domain scan. */
+static int cli_addresses(const struct dns_mail_opts *o)
+{
+	struct dns_domain_addr *a = calloc(64, sizeof(*a));
+	struct dns_ctx *ctx = NULL;
+	struct buf err = BUF_INIT;
+	size_t n = 0;
+	int r;
+
+	if (!a)
+		return 1;
+	buf_init(&err, 300);
+	r = dns_ctx_new(o->resolver, o->trust_anchor, o->timeout_ms, &ctx, &err);
+	if (r == 0)
+		r = dns_domain_addresses(ctx, o->domain, a, 64, &n);
+	if (r)
+		fprintf(stderr, "wachter domain: %s: %s %s\n", o->domain, err_str(r), err.ptr);
+	for (size_t i = 0; i < n; i++)
+		printf("%s\t%s\t%s\n", a[i].addr, a[i].name, a[i].role);
+	dns_ctx_free(ctx);
+	buf_release(&err);
+	free(a);
+	return r ? 1 : 0;
+}
+
+/* cli_open_resolver: DNS-05 for one address; prints the findings. */
+static int cli_open_resolver(const char *spec, int timeout_ms)
+{
+	struct findings fl = FINDINGS_INIT;
+	char ip[DNS_ADDRSTR_MAX];
+	unsigned port;
+	int r;
+
+	if (dns_parse_server(spec, ip, &port) != 0)
+		return usage();
+	r = dns_mail_open_resolver(ip, port, timeout_ms > 0 ? timeout_ms : 3000, &fl, NULL);
+	for (size_t i = 0; i < fl.n; i++)
+		printf("%s %s %s port %d: %s (%s)\n", fl.v[i].check_id, check_sev_name(fl.v[i].sev),
+		       fl.v[i].target, fl.v[i].port, fl.v[i].detail ? fl.v[i].detail : "",
+		       fl.v[i].evidence ? fl.v[i].evidence : "");
+	if (r == 0 && fl.n == 0)
+		printf("%s: not an open resolver\n", spec);
+	findings_release(&fl);
+	return r ? 1 : 0;
 }
 
 static int print_findings_text(const struct findings *fl, struct buf *out)
@@ -285,7 +334,11 @@ int dnsmail_cli(int argc, char **argv)
 					   {"format", required_argument, NULL, 'f'},
 					   {"no-tls-detail", no_argument, NULL, 'n'},
 					   {"help", no_argument, NULL, 'h'},
+					   {"addresses", no_argument, NULL, 'A'},
+					   {"open-resolver", required_argument, NULL, 'O'},
 					   {NULL, 0, NULL, 0}};
+	const char *open_res = NULL;
+	int addresses = 0;
 	struct dns_mail_opts o;
 	struct dns_mail_report *rep = NULL;
 	struct findings fl = FINDINGS_INIT;
@@ -315,6 +368,12 @@ int dnsmail_cli(int argc, char **argv)
 		case 'n':
 			o.no_tls_detail = 1;
 			break;
+		case 'A':
+			addresses = 1;
+			break;
+		case 'O':
+			open_res = optarg;
+			break;
 		case 'f':
 			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
 				return usage();
@@ -324,9 +383,13 @@ int dnsmail_cli(int argc, char **argv)
 			return usage();
 		}
 	}
+	if (open_res)
+		return optind == argc ? cli_open_resolver(open_res, o.timeout_ms) : usage();
 	if (optind != argc - 1)
 		return usage();
 	o.domain = argv[optind];
+	if (addresses)
+		return cli_addresses(&o);
 	log_init(&lg, LOG_LVL_WARN, stderr);
 	rep = malloc(sizeof(*rep));
 	if (!rep)

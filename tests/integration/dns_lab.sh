@@ -76,7 +76,18 @@ done
 echo "dom-good.test full domain scan: best of 3 = $best ms"
 [ "$best" -lt 3000 ] || fail "dom-good.test scan took $best ms (limit 3000)"
 
-# 3. Broken DNS. The server answers by the first label of the name asked.
+# 3. The addresses a domain scan covers, and DNS-05 on the authoritative
+# server (refuses recursion: not open).
+"$WACHTER" domain dom-good.test --addresses --resolver 127.77.2.1 --trust-anchor "$TA" \
+	>"$out/addr.txt" 2>&1 || fail "--addresses exited $?"
+for want in "127.77.0.10	dom-good.test	domain" "127.77.0.10	www.dom-good.test	www" \
+	"127.77.0.50	mail.wachter.test	mx" "::1	mail.wachter.test	mx"; do
+	grep -qx "$want" "$out/addr.txt" || { fail "--addresses lacks '$want'"; cat "$out/addr.txt"; }
+done
+"$WACHTER" domain --open-resolver 127.77.2.53 >"$out/open.txt" 2>&1
+grep -q "not an open resolver" "$out/open.txt" || { fail "knot reported as open resolver"; cat "$out/open.txt"; }
+
+# 4. Broken DNS. The server answers by the first label of the name asked.
 cat >"$out/broken.py" <<'PY'
 import socket, struct, sys, threading
 ADDR = '127.77.2.99'
@@ -216,6 +227,11 @@ broken trunc.broken.test 1 "did not resolve|timed out|rcode"
 broken garbage.broken.test 1 "did not resolve|timed out|rcode"
 broken cnameloop.broken.test 0 "DNS-09.*CNAME loop"
 broken spfloop.broken.test 0 "MAIL-05.*loop"
+
+# The broken server recurses for anyone (RA, NXDOMAIN for a foreign name).
+"$WACHTER" domain --open-resolver 127.77.2.99 --timeout 1000 >"$out/open.txt" 2>&1
+grep -q "^DNS-05 high 127.77.2.99 port 53" "$out/open.txt" ||
+	{ fail "open resolver not found"; cat "$out/open.txt"; }
 
 [ -f "$out/failed" ] && exit 1
 echo "dns_lab: every DNS lab domain matches its truth; broken DNS handled"
