@@ -360,6 +360,46 @@ out:
 	return r;
 }
 
+/* MongoDB: listDatabases without credentials; OP_MSG {listDatabases: 1,
+ * $db: "admin"} */
+static const char mongo_listdb[] =
+    "\x3c\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\xdd\x07\x00\x00\x00\x00\x00\x00\x00"
+    "\x27\x00\x00\x00\x10"
+    "listDatabases\x00\x01\x00\x00\x00\x02$db\x00\x06\x00\x00\x00"
+    "admin\x00\x00";
+
+static const char mongo_dbkey[] = "\x04"
+				  "databases";
+
+static int check_mongodb(const struct net_addr *a, const char *target, int timeout_ms,
+			 struct findings *out, struct logger *lg)
+{
+	struct dialog d;
+	struct svc_info si;
+	int r, port = net_addr_port(a), open_data;
+
+	svc_info_init(&si);
+	r = probe_once(&d, a, timeout_ms, mongo_listdb, sizeof(mongo_listdb) - 1, svc_parse_mongodb,
+		       &si);
+	if (r) {
+		LOG_INFO(lg, "svc mongodb not confirmed port=%d r=%s", port, err_str(r));
+		r = 0;
+		goto out;
+	}
+	/* the answer lists the databases only to a client it let in */
+	open_data = memmem(d.rx.ptr, d.rx.len,
+			   "\x04"
+			   "databases",
+			   11) != NULL;
+	r = add(out, "SVC-06", open_data ? SEV_CRITICAL : SEV_HIGH, target, port,
+		open_data ? "MongoDB lists its databases without authentication"
+			  : "MongoDB reachable (authentication required)",
+		&d);
+out:
+	dlg_close(&d);
+	return r;
+}
+
 /* ---------------------------------------------------------------- VNC */
 
 static int check_vnc(const struct net_addr *a, const char *target, int timeout_ms,
@@ -629,6 +669,8 @@ int svc_check(const struct net_addr *a, const char *target, const struct svc_inf
 		r = check_proto(a, target, timeout_ms, s, "SVC-05", out, lg);
 	else if (strcmp(s, "redis") == 0)
 		r = check_redis(a, target, timeout_ms, out, lg);
+	else if (strcmp(s, "mongodb") == 0)
+		r = check_mongodb(a, target, timeout_ms, out, lg);
 	else if (strcmp(s, "memcached") == 0)
 		r = check_memcached(a, target, timeout_ms, out, lg);
 	else if (strcmp(s, "http") == 0 && strcmp(info->product, "Elasticsearch REST API") == 0)

@@ -37,6 +37,7 @@ static const struct cpe_map cpe_maps[] = {
     {"PostgreSQL", "postgresql:postgresql"},
     {"Redis", "redis:redis"},
     {"Memcached", "memcached:memcached"},
+    {"MongoDB", "mongodb:mongodb"},
     {"Elasticsearch REST API", "elastic:elasticsearch"},
     {"Samba smbd", "samba:samba"},
     {"xrdp", "neutrinolabs:xrdp"},

@@ -1184,6 +1184,84 @@ int svc_parse_memcached(const unsigned char *p, size_t len, uint16_t port, struc
 	return SVC_YES;
 }
 
+/* bson_skip: past the value of one BSON element of type t; ERR_PARSE on a
+ * type we do not know (the walk stops there). */
+static int bson_skip(struct cursor *c, uint8_t t)
+{
+	/* fixed sizes by type: double, objectid, bool, datetime, int32,
+	 * timestamp, int64, decimal128 */
+	static const uint8_t fixed[] = {0, 8, 0, 0, 0, 0, 0, 12, 1, 8,
+					0, 0, 0, 0, 0, 0, 4, 8,	 8, 16};
+	uint32_t n;
+
+	if (t == 0x02 || t == 0x0d || t == 0x0e) /* string, code, symbol */
+		return cursor_le32(c, &n) != 0 || cursor_skip(c, n) != 0 ? ERR_PARSE : 0;
+	if (t == 0x03 || t == 0x04) /* document, array: the length includes itself */
+		return cursor_le32(c, &n) != 0 || n < 5 || cursor_skip(c, n - 4) != 0 ? ERR_PARSE
+										      : 0;
+	if (t == 0x05) /* binary: length, subtype, bytes */
+		return cursor_le32(c, &n) != 0 || cursor_skip(c, (size_t)n + 1) != 0 ? ERR_PARSE
+										     : 0;
+	if (t == 0x06 || t == 0x0a) /* undefined, null */
+		return 0;
+	if (t < ARRAY_SIZE(fixed) && fixed[t])
+		return cursor_skip(c, fixed[t]) != 0 ? ERR_PARSE : 0;
+	return ERR_PARSE;
+}
+
+/* MongoDB: an OP_MSG (2013) or OP_REPLY (1) answer to buildInfo; the
+ * top-level "version" string of the reply document is the version. */
+int svc_parse_mongodb(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out)
+{
+	struct cursor c, doc, key;
+	uint32_t mlen, rid, rto, op, dlen, n;
+	uint8_t t;
+
+	(void)port;
+	cursor_init(&c, p, len);
+	if (cursor_le32(&c, &mlen) != 0 || cursor_le32(&c, &rid) != 0 ||
+	    cursor_le32(&c, &rto) != 0 || cursor_le32(&c, &op) != 0)
+		return len < 4 || (p[3] == 0 && p[2] < 0x10) ? SVC_MORE : SVC_NO;
+	if (mlen < 21 || mlen > (1u << 20) || rto != 1 || (op != 2013 && op != 1))
+		return SVC_NO;
+	if (len < mlen)
+		return len < 16384 ? SVC_MORE : SVC_NO;
+	/* OP_MSG: flags(4) kind 0(1); OP_REPLY: flags(4) cursor(8) from(4) n(4) */
+	if (cursor_skip(&c, op == 2013 ? 5 : 20) != 0 || cursor_le32(&c, &dlen) != 0 || dlen < 5 ||
+	    cursor_sub(&c, dlen - 4, &doc) != 0)
+		return SVC_NO;
+	set_str(out->service, sizeof(out->service), "mongodb");
+	out->product[0] = out->version[0] = out->extra[0] = '\0';
+	set_str(out->product, sizeof(out->product), "MongoDB");
+	while (cursor_u8(&doc, &t) == 0 && t != 0) {
+		if (cursor_until(&doc, '\0', &key) != 0)
+			break;
+		svc_skip(&doc, 1);
+		if (t == 0x02 && cursor_eq(&key, "version")) {
+			struct cursor v;
+
+			if (cursor_le32(&doc, &n) != 0 || n == 0 ||
+			    cursor_sub(&doc, n - 1, &v) != 0)
+				break;
+			svc_set(out->version, sizeof(out->version), v.p, version_at(v.p, v.len));
+			break;
+		}
+		if (t == 0x02 && cursor_eq(&key, "errmsg")) {
+			struct cursor v;
+
+			if (cursor_le32(&doc, &n) != 0 || n == 0 ||
+			    cursor_sub(&doc, n - 1, &v) != 0)
+				break;
+			svc_set(out->extra, sizeof(out->extra), v.p, v.len);
+			svc_skip(&doc, 1);
+			continue;
+		}
+		if (bson_skip(&doc, t) != 0)
+			break;
+	}
+	return SVC_YES;
+}
+
 /* ---------------------------------------------------------------- table */
 
 static const uint16_t p_ssh[] = {22, 2222, 0};
@@ -1206,6 +1284,7 @@ static const uint16_t p_krb[] = {88, 464, 0};
 static const uint16_t p_msrpc[] = {135, 0};
 static const uint16_t p_mssql[] = {1433, 0};
 static const uint16_t p_memcached[] = {11211, 0};
+static const uint16_t p_mongodb[] = {27017, 27018, 27019, 0};
 
 #define HELLO(s) s, sizeof(s) - 1
 
@@ -1252,6 +1331,12 @@ static const char hello_mssql[] = "\x12\x01\x00\x29\x00\x00\x01\x00"
 				  "\x00\x00\x15\x00\x06\x01\x00\x1b\x00\x01\x02\x00\x1c\x00\x01"
 				  "\x03\x00\x1d\x00\x04\xff"
 				  "\x09\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00";
+/* MongoDB OP_MSG {buildInfo: 1, $db: "admin"} (answered without auth) */
+static const char hello_mongodb[] =
+    "\x38\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\xdd\x07\x00\x00\x00\x00\x00\x00\x00"
+    "\x23\x00\x00\x00\x10"
+    "buildInfo\x00\x01\x00\x00\x00\x02$db\x00\x06\x00\x00\x00"
+    "admin\x00\x00";
 /* LDAP anonymous simple bind, messageID 1, version 3 */
 static const char hello_ldap[] = "\x30\x0c\x02\x01\x01\x60\x07\x02\x01\x03\x04\x00\x80\x00";
 
@@ -1276,6 +1361,7 @@ static const struct svc_proto protos[] = {
     {"msrpc", p_msrpc, HELLO(hello_msrpc), svc_parse_msrpc, 0, NULL},
     {"mssql", p_mssql, HELLO(hello_mssql), svc_parse_mssql, 0, NULL},
     {"memcached", p_memcached, HELLO("version\r\n"), svc_parse_memcached, 0, NULL},
+    {"mongodb", p_mongodb, HELLO(hello_mongodb), svc_parse_mongodb, 0, NULL},
 };
 
 const struct svc_proto *svc_protos(size_t *n)

@@ -74,6 +74,7 @@ int svc_parse_ldap(const unsigned char *p, size_t len, uint16_t port, struct svc
 int svc_parse_kerberos(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
 int svc_parse_msrpc(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
 int svc_parse_memcached(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
+int svc_parse_mongodb(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
 int svc_parse_mssql(const unsigned char *p, size_t len, uint16_t port, struct svc_info *out);
 
 /* svc_skip: advance n bytes, or to the end when fewer remain. */

@@ -117,6 +117,16 @@ def elastic(c):
                   b"content-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body)
                   + body)
 
+def mongodb(c):
+    while True:
+        q = c.recv(4096)
+        if not q:
+            return
+        if b"buildInfo" in q:
+            c.sendall(bytes.fromhex("a10000000700000001000000dd07000000000000008c0000000476657273696f6e4172726179002100000010300007000000103100000000001032000200000010330000000000000267697456657273696f6e002900000030326233633635356531333032323039656630343664613662613365663637343964643062363261000276657273696f6e0006000000372e302e3200016f6b00000000000000f03f00"))
+        elif b"listDatabases" in q:
+            c.sendall(bytes.fromhex("450000000700000001000000dd0700000000000000300000000464617461626173657300050000000010746f74616c53697a650000000000016f6b00000000000000f03f00"))
+
 def garbage(c): c.sendall(bytes(range(1, 250)) * 4)
 def endless(c):
     try:
@@ -140,7 +150,7 @@ def serve(port, fn):
             finally: c.close()
         threading.Thread(target=run, daemon=True).start()
 
-for port, fn in ((2525, smtp), (2121, ftp), (1143, imap), (5432, pgtrust), (389, ldap), (88, kerberos), (135, msrpc), (1433, mssql), (11211, memcached), (9200, elastic), (4001, garbage), (4002, endless), (4003, hang), (4004, reset)):
+for port, fn in ((2525, smtp), (2121, ftp), (1143, imap), (5432, pgtrust), (389, ldap), (88, kerberos), (135, msrpc), (1433, mssql), (11211, memcached), (9200, elastic), (27017, mongodb), (4001, garbage), (4002, endless), (4003, hang), (4004, reset)):
     threading.Thread(target=serve, args=(port, fn), daemon=True).start()
 time.sleep(600)
 PY
@@ -190,13 +200,14 @@ grep -q "finding:  SVC-08 high" "$T/more.out" || bad "SVC-08 missing"
 grep -q "^svc	1433	mssql	Microsoft SQL Server 2019	15.00.2000.00" "$T/mssql.out" ||
 	bad "mssql: $(grep '^svc' "$T/mssql.out")"
 grep -q "finding:  SVC-05 high" "$T/mssql.out" || bad "SVC-05 (mssql) missing"
-"$WACHTER" probe -t 2000 127.88.0.3 11211 9200 >"$T/store.out" 2>&1
+"$WACHTER" probe -t 2000 127.88.0.3 11211 9200 27017 >"$T/store.out" 2>&1
+grep -q "^svc	27017	mongodb	MongoDB	7.0.2" "$T/store.out" || bad "mongodb: $(grep '^svc' "$T/store.out")"
 grep -q "^svc	11211	memcached	Memcached	1.6.18" "$T/store.out" ||
 	bad "memcached: $(grep '^svc' "$T/store.out")"
 grep -q "^svc	9200	http	Elasticsearch REST API	8.11.1" "$T/store.out" ||
 	bad "elasticsearch: $(grep '^svc' "$T/store.out")"
-[ "$(grep -c "finding:  SVC-06 critical" "$T/store.out")" = 2 ] ||
-	bad "SVC-06 for memcached/elasticsearch missing: $(grep finding "$T/store.out")"
+[ "$(grep -c "finding:  SVC-06 critical" "$T/store.out")" = 3 ] ||
+	bad "SVC-06 for memcached/elasticsearch/mongodb missing: $(grep finding "$T/store.out")"
 "$WACHTER" probe -t 2000 127.88.0.3 88 135 >"$T/dir.out" 2>&1
 grep -q "^svc	88	kerberos" "$T/dir.out" || bad "kerberos: $(grep '^svc' "$T/dir.out")"
 grep -q "^svc	135	msrpc" "$T/dir.out" || bad "msrpc: $(grep '^svc' "$T/dir.out")"
