@@ -98,21 +98,24 @@ static int is_git_config(const struct web_resp *r)
 	return !looks_html(r) && body_has(r, "[core]");
 }
 
-static int is_git_head(const struct web_resp *r)
+static int is_hex40(const char *p)
 {
 	size_t i;
 
+	for (i = 0; i < 40; i++) {
+		if (!p[i] || !strchr("0123456789abcdef", p[i]))
+			return 0;
+	}
+	return 1;
+}
+
+static int is_git_head(const struct web_resp *r)
+{
 	if (looks_html(r))
 		return 0;
 	if (r->body.len >= 16 && memcmp(r->body.ptr, "ref: refs/", 10) == 0)
 		return 1;
-	if (r->body.len < 40)
-		return 0;
-	for (i = 0; i < 40; i++) {
-		if (!strchr("0123456789abcdef", r->body.ptr[i]) || !r->body.ptr[i])
-			return 0;
-	}
-	return 1;
+	return r->body.len >= 40 && is_hex40(r->body.ptr);
 }
 
 /* Most non-comment lines are NAME=value with an upper-case NAME. */
@@ -160,6 +163,23 @@ static int is_archive(const struct web_resp *r)
 			   (n >= 15 && memcmp(p, "-- MariaDB dump", 15) == 0));
 }
 
+/* .git/logs/HEAD: "<old sha1> <new sha1> Name <mail> time zone\tmessage" */
+static int is_git_log(const struct web_resp *r)
+{
+	return !looks_html(r) && r->body.len >= 82 && is_hex40(r->body.ptr) &&
+	       r->body.ptr[40] == ' ' && is_hex40(r->body.ptr + 41);
+}
+
+static int is_sqlite(const struct web_resp *r)
+{
+	return r->body.len >= 16 && memcmp(r->body.ptr, "SQLite format 3", 16) == 0;
+}
+
+static int is_ds_store(const struct web_resp *r)
+{
+	return r->body.len >= 8 && memcmp(r->body.ptr, "\0\0\0\1Bud1", 8) == 0;
+}
+
 static const struct exposed_file {
 	const char *path;
 	int (*match)(const struct web_resp *r);
@@ -167,13 +187,36 @@ static const struct exposed_file {
 } exposed_files[] = {
     {"/.git/config", is_git_config, "Git repository configuration"},
     {"/.git/HEAD", is_git_head, "Git repository HEAD"},
+    {"/.git/logs/HEAD", is_git_log, "Git history log"},
+    {"/.svn/wc.db", is_sqlite, "Subversion working copy database"},
     {"/.env", is_dotenv, "environment file with settings/secrets"},
+    {"/.DS_Store", is_ds_store, "macOS directory listing"},
     {"/backup.zip", is_archive, "backup archive"},
     {"/backup.tar.gz", is_archive, "backup archive"},
     {"/www.zip", is_archive, "backup archive"},
     {"/site.zip", is_archive, "backup archive"},
     {"/backup.sql", is_archive, "database dump"},
 };
+
+int web_exposed_match(const char *path, const char *body, size_t len, const char *content_type)
+{
+	struct web_resp r;
+	size_t i;
+	int m = 0;
+
+	for (i = 0; i < ARRAY_SIZE(exposed_files); i++) {
+		if (strcmp(exposed_files[i].path, path) != 0)
+			continue;
+		web_resp_init(&r, len + 1);
+		if (buf_add(&r.body, body, len) == 0 &&
+		    (!content_type ||
+		     web_headers_parse(content_type, strlen(content_type), &r.h) == 0))
+			m = exposed_files[i].match(&r);
+		web_resp_release(&r);
+		return m;
+	}
+	return -1;
+}
 
 static int probe_exposed(struct probe_ctx *pc)
 {

@@ -391,6 +391,12 @@ int web_fetch(struct web_ctx *x, const char *url, const struct web_req *rq,
 int web_site_probes(struct web_ctx *x, const struct web_opts *o, const char *origin,
 		    const char *page_url, const struct web_resp *page, struct web_report *rep,
 		    struct logger *lg) WUR;
+/*
+ * web_exposed_match: whether body (with the given raw header block, e.g.
+ * "Content-Type: text/html\r\n", or NULL) is the kind of file EXP-01 probes
+ * at path: 1 yes, 0 no, -1 path is not probed.
+ */
+int web_exposed_match(const char *path, const char *body, size_t len, const char *content_type);
 /* web_url_resolve: Location loc relative to base, as an http(s) URL. */
 int web_url_resolve(const char *base, const char *loc, struct buf *out) WUR;
 

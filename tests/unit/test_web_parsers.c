@@ -683,6 +683,54 @@ static void test_url_resolve(void **state)
 	buf_release(&b);
 }
 
+struct exposed_case {
+	const char *path, *body;
+	size_t len;
+	const char *hdrs;
+	int want;
+};
+
+#define EB(s) s, sizeof(s) - 1
+static const struct exposed_case exposed_cases[] = {
+    {"/.git/config", EB("[core]\n\trepositoryformatversion = 0\n"), NULL, 1},
+    {"/.git/config", EB("<html>[core]</html>"), NULL, 0},
+    {"/.git/config", EB("[core]"), "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n", 0},
+    {"/.git/HEAD", EB("ref: refs/heads/main\n"), NULL, 1},
+    {"/.git/HEAD", EB("0123456789abcdef0123456789abcdef01234567\n"), NULL, 1},
+    {"/.git/HEAD", EB("Not Found"), NULL, 0},
+    {"/.git/logs/HEAD",
+     EB("0000000000000000000000000000000000000000 0123456789abcdef0123456789abcdef01234567 A "
+	"<a@b> 1 +0000\tclone"),
+     NULL, 1},
+    {"/.git/logs/HEAD", EB("ref: refs/heads/main\n"), NULL, 0},
+    {"/.env", EB("APP_KEY=x\n# c\nexport DB_PASSWORD=y\n"), NULL, 1},
+    {"/.env", EB("<!doctype html><p>APP=1</p>"), NULL, 0},
+    {"/.env", EB("hello world\nthis is text\nX=1\n"), NULL, 0},
+    {"/.env", EB("lower=1\n"), NULL, 0},
+    {"/backup.zip", EB("PK\x03\x04\x14\x00"), NULL, 1},
+    {"/backup.zip", EB("<html>404</html>"), NULL, 0},
+    {"/backup.tar.gz", EB("\x1f\x8b\x08\x00"), NULL, 1},
+    {"/backup.sql", EB("-- MariaDB dump 10.19\n"), NULL, 1},
+    {"/.svn/wc.db", EB("SQLite format 3\0\x10\x00"), NULL, 1},
+    {"/.DS_Store", EB("\0\0\0\1Bud1\0\0"), NULL, 1},
+    {"/.DS_Store", EB("Bud1"), NULL, 0},
+    {"/index.html", EB("x"), NULL, -1},
+};
+
+static void test_exposed_match(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(exposed_cases); i++) {
+		const struct exposed_case *k = &exposed_cases[i];
+		int m = web_exposed_match(k->path, k->body, k->len, k->hdrs);
+
+		if (m != k->want)
+			fail_msg("exposed %s case %zu: got %d want %d", k->path, i, m, k->want);
+	}
+}
+
 static void test_has_version(void **state)
 {
 	static const struct {
@@ -725,6 +773,7 @@ int main(void)
 	    cmocka_unit_test(test_html_bounds),	  cmocka_unit_test(test_generator),
 	    cmocka_unit_test(test_stable_tag),	  cmocka_unit_test(test_cms_db),
 	    cmocka_unit_test(test_url_resolve),	  cmocka_unit_test(test_has_version),
+	    cmocka_unit_test(test_exposed_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
