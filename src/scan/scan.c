@@ -388,6 +388,8 @@ static int expand_target(const char *target, const struct scan_opts *o, struct n
 	if (!o->resolver)
 		return net_targets_expand(target, max, t, nt, err);
 	r = net_targets_expand_flags(target, max, NET_TARGETS_NO_RESOLVE, t, nt, NULL);
+	if (r == ERR_RESOLVE)
+		r = ERR_PARSE; /* a name: ours to resolve */
 	if (r != ERR_PARSE)
 		return r ? net_targets_expand_flags(target, max, NET_TARGETS_NO_RESOLVE, t, nt, err)
 			 : 0;

@@ -142,7 +142,9 @@ pids=$(cat "$LAB"/run/*.pid 2>/dev/null | tr '\n' ' ')
 left=$(listeners)
 [ -z "$left" ] || fail "still listening after down: $left"
 for p in $pids; do
-	if kill -0 "$p" 2>/dev/null && [ "$(sed -e 's/^.*) //' "/proc/$p/stat" | cut -c1)" != Z ]; then
+	# A process that exits between the two looks has no stat file: gone.
+	state=$(sed -e 's/^.*) //' "/proc/$p/stat" 2>/dev/null | cut -c1)
+	if kill -0 "$p" 2>/dev/null && [ -n "$state" ] && [ "$state" != Z ]; then
 		fail "process $p still running after down"
 	fi
 done
