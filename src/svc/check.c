@@ -386,11 +386,9 @@ static int check_mongodb(const struct net_addr *a, const char *target, int timeo
 		r = 0;
 		goto out;
 	}
-	/* the answer lists the databases only to a client it let in */
-	open_data = memmem(d.rx.ptr, d.rx.len,
-			   "\x04"
-			   "databases",
-			   11) != NULL;
+	/* the answer lists the databases only to a client it let in: the
+	 * array element "databases" (type 4, key with its NUL) */
+	open_data = memmem(d.rx.ptr, d.rx.len, mongo_dbkey, sizeof(mongo_dbkey)) != NULL;
 	r = add(out, "SVC-06", open_data ? SEV_CRITICAL : SEV_HIGH, target, port,
 		open_data ? "MongoDB lists its databases without authentication"
 			  : "MongoDB reachable (authentication required)",
