@@ -70,6 +70,10 @@ int web_url_resolve(const char *base, const char *loc, struct buf *out)
 		r = buf_add(out, base, (size_t)(p - base) + 1);
 	} else if (loc[0] == '/') {
 		r = buf_add(out, base, (size_t)(path - base));
+	} else if (loc[0] == '?' || loc[0] == '#') { /* same path, new query/fragment */
+		r = buf_add(out, base, strcspn(base, loc[0] == '?' ? "?#" : "#"));
+		if (r == 0 && *path != '/' && loc[0] == '?')
+			r = buf_addch(out, '/');
 	} else if (*path != '/') { /* base has an empty path */
 		r = buf_add(out, base, (size_t)(path - base));
 		if (r == 0)
