@@ -1,0 +1,111 @@
+/*
+ * api_int.h: private to src/api: the tenant-scoped data layer (tenant.c)
+ * that every handler goes through, JSON helpers and TESTABLE internals.
+ * Every tenant_* function takes the caller's authz_ctx and adds the tenant
+ * condition in SQL itself; an object the caller may not see is
+ * ERR_NOTFOUND (never "forbidden", which would confirm it exists).
+ */
+#ifndef WACHTER_API_INT_H
+#define WACHTER_API_INT_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "auth/auth.h"
+#include "core/core.h"
+
+struct store;
+struct scan_result;
+
+/* What a caller may do with an organisation. */
+enum tenant_level {
+	TENANT_PROFILE = 1, /* its name and sector (associations, insurers) */
+	TENANT_READ,	    /* its assets, scans, findings, members */
+	TENANT_WRITE,	    /* change it (admin, IT partner of the client) */
+};
+
+struct tenant_org_in {
+	const char *name, *kvk, *sector, *size_class;
+	int64_t partner_org_id; /* 0 = none: the caller becomes its admin */
+};
+
+struct tenant_asset {
+	int64_t id, org_id;
+	char kind[16];
+	char value[256];
+	char token[AUTH_TOKEN_SIZE];
+	int verified;
+};
+
+struct tenant_finding_filter {
+	int min_severity;  /* -1 = any */
+	char check[40];	   /* "" = any; a prefix ends in '-' ("TLS-") */
+	unsigned audience; /* enum check_aud bits; 0 = any */
+	int64_t limit, offset;
+};
+
+int tenant_org_level(struct store *st, const struct authz_ctx *az, int64_t org_id,
+		     enum tenant_level *level) WUR;
+int tenant_orgs_list(struct store *st, const struct authz_ctx *az, struct buf *out) WUR;
+int tenant_org_get(struct store *st, const struct authz_ctx *az, int64_t id, struct buf *out) WUR;
+int tenant_org_create(struct store *st, const struct authz_ctx *az, const struct tenant_org_in *in,
+		      int64_t *id) WUR;
+int tenant_assets_list(struct store *st, const struct authz_ctx *az, int64_t org_id,
+		       struct buf *out) WUR;
+int tenant_asset_create(struct store *st, const struct authz_ctx *az, int64_t org_id,
+			const char *kind, const char *value, struct tenant_asset *out) WUR;
+int tenant_asset_get(struct store *st, const struct authz_ctx *az, int64_t id,
+		     enum tenant_level need, struct tenant_asset *out) WUR;
+int tenant_asset_verified(struct store *st, const struct authz_ctx *az, int64_t id,
+			  const char *method, time_t now) WUR;
+int tenant_scan_create(struct store *st, const struct authz_ctx *az, int64_t asset_id, time_t now,
+		       int64_t *scan_id, char target[256]) WUR;
+int tenant_scan_get(struct store *st, const struct authz_ctx *az, int64_t id, struct buf *out) WUR;
+int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t scan_id,
+			 const struct tenant_finding_filter *f, struct buf *out) WUR;
+int tenant_members_list(struct store *st, const struct authz_ctx *az, int64_t org_id,
+			struct buf *out) WUR;
+int tenant_invite_create(struct store *st, const struct authz_ctx *az, int64_t org_id,
+			 const char *email, const char *role, time_t now,
+			 char token[AUTH_TOKEN_SIZE], int64_t *id) WUR;
+/* tenant_invite_accept: the token is the authorisation; creates the user
+ * (ERR_EXISTS when the e-mail has an account) and the membership. */
+int tenant_invite_accept(struct store *st, const char *token, const char *password, time_t now,
+			 int64_t *user_id) WUR;
+int tenant_me(struct store *st, const struct authz_ctx *az, struct buf *out) WUR;
+/* tenant_audit: one audit_log row (best effort is not allowed: callers
+ * run it inside the transaction of the change). */
+int tenant_audit(struct store *st, const struct authz_ctx *az, int64_t org_id, const char *action,
+		 const char *object, const char *detail) WUR;
+
+/* Scan results, written by the worker pool (no caller: system writes). */
+int tenant_scan_finish(struct store *st, int64_t scan_id, const struct scan_result *res,
+		       const char *status) WUR;
+int tenant_scan_set_status(struct store *st, int64_t scan_id, const char *status) WUR;
+
+/* Ownership checks (verify.c): 0 when the token is published, else
+ * ERR_NOTFOUND, or ERR_CONN/ERR_TIMEOUT/ERR_RESOLVE when unreachable. */
+struct wachter_config;
+struct logger;
+int api_verify_dns(const struct wachter_config *cfg, const char *name, const char *token,
+		   struct logger *lg) WUR;
+int api_verify_file(const struct wachter_config *cfg, const char *host, const char *token,
+		    struct logger *lg) WUR;
+
+/* api_body_json: parse rq's body as a JSON object (duplicate keys
+ * refused) with only the allowed keys; on bad input rs holds a 400 and
+ * *obj (a json_t *) is NULL. An empty body is {} when empty_ok. Returns 0
+ * or ERR_NOMEM. */
+struct json_t;
+int api_body_json(const struct api_req *rq, const char *const *allowed, int empty_ok,
+		  struct api_resp *rs, struct json_t **obj);
+
+/* Query-string filters for the findings list; ERR_INVAL on a bad value. */
+int api_findings_filter(const char *q, size_t len, struct tenant_finding_filter *f,
+			struct buf *err);
+/* api_verify_match: 1 when txt (a TXT record or file body) holds
+ * "wachter-verify=<token>" as a whole line/record. */
+int api_verify_match(const char *txt, size_t len, const char *token);
+
+#endif

@@ -1,0 +1,755 @@
+/*
+ * handlers.c: the JSON API endpoints (docs/api/openapi.yaml). Handlers
+ * validate input (unknown fields and malformed JSON are 400), call the
+ * tenant-scoped data layer and write the response; they never build a
+ * tenant filter themselves. Return 0 with rs filled, or a negative code
+ * for an internal failure (500).
+ */
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "api/api_int.h"
+#include "auth/auth.h"
+#include "check/check.h"
+#include "core/core.h"
+#include "store/store.h"
+
+#define NAME_MAX_LEN 200
+
+static time_t now_of(const struct api_ctx *c)
+{
+	return c->now ? c->now : time(NULL);
+}
+
+/* Parse the body as a JSON object with only allowed keys; on failure rs
+ * holds a 400 and *obj is NULL. An empty body counts as {} when
+ * empty_ok. */
+int api_body_json(const struct api_req *rq, const char *const *allowed, int empty_ok,
+		  struct api_resp *rs, json_t **obj)
+{
+	struct buf msg = BUF_INIT;
+	json_error_t jerr;
+	json_t *o;
+
+	*obj = NULL;
+	if (rq->body_len == 0 && empty_ok) {
+		*obj = json_object();
+		return *obj ? 0 : ERR_NOMEM;
+	}
+	o = json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!o) {
+		buf_errf(&msg, "malformed JSON at line %d column %d: %.100s", jerr.line,
+			 jerr.column, jerr.text);
+		api_error(rs, 400, msg.ptr);
+		buf_release(&msg);
+		return 0;
+	}
+	if (api_json_check_fields(o, allowed, &msg) != 0) {
+		api_error(rs, 400, msg.ptr);
+		buf_release(&msg);
+		json_decref(o);
+		return 0;
+	}
+	buf_release(&msg);
+	*obj = o;
+	return 0;
+}
+
+/* A string field: *out NULL when absent; 400 when not a string, too long,
+ * or (required) absent. Returns 1 when rs holds the error. */
+static int field_str(json_t *o, const char *key, int required, size_t max, const char **out,
+		     struct api_resp *rs)
+{
+	json_t *v = json_object_get(o, key);
+	char msg[128];
+
+	*out = NULL;
+	if (!v && !required)
+		return 0;
+	if (!v || !json_is_string(v) || json_string_length(v) > max ||
+	    (required && json_string_length(v) == 0) ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		snprintf(msg, sizeof(msg), "field '%s' must be a string of 1 to %zu bytes", key,
+			 max);
+		api_error(rs, 400, msg);
+		return 1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int param_id(const struct api_req *rq, int64_t *id)
+{
+	struct cursor c;
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < rq->nparams; i++) {
+		if (strcmp(rq->params[i].name, "id") != 0)
+			continue;
+		cursor_init(&c, rq->params[i].value, strlen(rq->params[i].value));
+		if (cursor_uint(&c, INT64_MAX, &v) != 0 || c.len != 0 || v == 0)
+			return ERR_NOTFOUND;
+		*id = (int64_t)v;
+		return 0;
+	}
+	return ERR_NOTFOUND;
+}
+
+/* Map a data-layer result to a response; 0 handled, negative internal. */
+static int data_result(int r, struct api_resp *rs, int ok_status)
+{
+	switch (r) {
+	case 0:
+		rs->status = ok_status;
+		return 0;
+	case ERR_NOTFOUND:
+		api_error(rs, 404, "not found");
+		return 0;
+	case ERR_EXISTS:
+		api_error(rs, 409, "already exists");
+		return 0;
+	case ERR_PERM:
+		api_error(rs, 409, "not allowed in this state");
+		return 0;
+	default:
+		return r;
+	}
+}
+
+static int add_cookie(const struct api_ctx *c, struct api_resp *rs, const char *name,
+		      const char *value, int http_only, long max_age)
+{
+	if (rs->ncookies >= API_MAX_COOKIES)
+		return ERR_TOO_BIG;
+	snprintf(rs->cookies[rs->ncookies++], sizeof(rs->cookies[0]),
+		 "%s=%s; Path=/; Max-Age=%ld; SameSite=Strict%s%s", name, value, max_age,
+		 http_only ? "; HttpOnly" : "", c->secure_cookies ? "; Secure" : "");
+	return 0;
+}
+
+/* POST /api/session {email, password, totp} */
+static int h_login(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		   struct api_resp *rs)
+{
+	static const char *const fields[] = {"email", "password", "totp", NULL};
+	const char *email, *pw, *totp;
+	struct auth_login lg;
+	json_t *o;
+	int r;
+
+	(void)az;
+	r = api_body_json(rq, fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if (field_str(o, "email", 1, AUTH_EMAIL_MAX, &email, rs) ||
+	    field_str(o, "password", 1, AUTH_PASSWORD_MAX, &pw, rs) ||
+	    field_str(o, "totp", 0, 6, &totp, rs))
+		goto out;
+	r = auth_login(c->st, email, pw, totp, now_of(c), &lg);
+	if (r == ERR_AUTH || r == ERR_PERM) {
+		LOG_WARN(c->lg, "login failed remote=%s why=%s", rq->remote ? rq->remote : "-",
+			 r == ERR_PERM ? "locked" : "credentials");
+		api_error(rs, r == ERR_PERM ? 429 : 401,
+			  r == ERR_PERM ? "too many failed sign-ins; try again later"
+					: "wrong e-mail address, password or code");
+		r = 0;
+		goto out;
+	}
+	if (r)
+		goto out;
+	r = add_cookie(c, rs, API_SESSION_COOKIE, lg.token, 1, AUTH_SESSION_TTL_S);
+	if (r == 0)
+		r = add_cookie(c, rs, API_CSRF_COOKIE, lg.csrf, 0, AUTH_SESSION_TTL_S);
+	if (r == 0)
+		r = buf_addf(&rs->body, "{\"user_id\":%lld,\"csrf_token\":\"%s\"}",
+			     (long long)lg.user_id, lg.csrf);
+	rs->status = 200;
+	mem_zero(&lg, sizeof(lg));
+out:
+	json_decref(o);
+	return r;
+}
+
+/* DELETE /api/session */
+static int h_logout(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		    struct api_resp *rs)
+{
+	int r = 0;
+
+	(void)az;
+	if (rq->session)
+		r = auth_session_delete(c->st, rq->session, strlen(rq->session));
+	if (r == 0)
+		r = add_cookie(c, rs, API_SESSION_COOKIE, "", 1, 0);
+	if (r == 0)
+		r = add_cookie(c, rs, API_CSRF_COOKIE, "", 0, 0);
+	rs->status = 204;
+	return r;
+}
+
+static int h_me(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		struct api_resp *rs)
+{
+	(void)rq;
+	return data_result(tenant_me(c->st, az, &rs->body), rs, 200);
+}
+
+static int h_healthz(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		     struct api_resp *rs)
+{
+	struct store_stmt *s = NULL;
+	int r;
+
+	(void)rq;
+	(void)az;
+	r = store_prepare(c->st, "SELECT 1", &s);
+	if (r == 0)
+		r = stmt_step(s) == STORE_ROW ? 0 : ERR_DB;
+	stmt_finalize(s);
+	if (r) {
+		api_error(rs, 503, "database unavailable");
+		return 0;
+	}
+	return buf_adds(&rs->body, "{\"status\":\"ok\"}");
+}
+
+static int h_orgs_list(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		       struct api_resp *rs)
+{
+	(void)rq;
+	return data_result(tenant_orgs_list(c->st, az, &rs->body), rs, 200);
+}
+
+static int h_org_get(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		     struct api_resp *rs)
+{
+	int64_t id;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	return data_result(tenant_org_get(c->st, az, id, &rs->body), rs, 200);
+}
+
+/* The SBI sections A..U (data/sectors.tsv) and the size classes. */
+static int sector_ok(const char *s)
+{
+	return s && strlen(s) == 1 && s[0] >= 'A' && s[0] <= 'U';
+}
+
+static int size_ok(const char *s)
+{
+	static const char *const sizes[] = {"micro", "small", "medium", "large", NULL};
+	size_t i;
+
+	for (i = 0; s && sizes[i]; i++)
+		if (strcmp(s, sizes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int kvk_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return n == 8;
+}
+
+static int h_org_create(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			struct api_resp *rs)
+{
+	static const char *const fields[] = {"name",	       "kvk", "sector", "size_class",
+					     "partner_org_id", NULL};
+	struct tenant_org_in in = {0};
+	json_t *o, *p;
+	int64_t id = 0;
+	int r;
+
+	r = api_body_json(rq, fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if (field_str(o, "name", 1, NAME_MAX_LEN, &in.name, rs) ||
+	    field_str(o, "kvk", 0, 8, &in.kvk, rs) ||
+	    field_str(o, "sector", 0, 1, &in.sector, rs) ||
+	    field_str(o, "size_class", 0, 16, &in.size_class, rs))
+		goto out;
+	if ((in.kvk && !kvk_ok(in.kvk)) || (in.sector && !sector_ok(in.sector)) ||
+	    (in.size_class && !size_ok(in.size_class))) {
+		api_error(rs, 400,
+			  "kvk must be 8 digits, sector an SBI section A..U, size_class one of "
+			  "micro, small, medium, large");
+		goto out;
+	}
+	p = json_object_get(o, "partner_org_id");
+	if (p && (!json_is_integer(p) || json_integer_value(p) <= 0)) {
+		api_error(rs, 400, "partner_org_id must be a positive integer");
+		goto out;
+	}
+	in.partner_org_id = p ? (int64_t)json_integer_value(p) : 0;
+	r = tenant_org_create(c->st, az, &in, &id);
+	if (r == 0)
+		r = buf_addf(&rs->body, "{\"id\":%lld}", (long long)id);
+	r = data_result(r, rs, 201);
+out:
+	json_decref(o);
+	return r;
+}
+
+/* A host name: letters, digits, '-', '.', 1..253 bytes, no empty label. */
+static int hostname_ok(const char *s)
+{
+	size_t i, n = strlen(s), label = 0;
+
+	if (n == 0 || n > 253)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (ch == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-') ||
+		    ++label > 63)
+			return 0;
+	}
+	return label > 0;
+}
+
+static int range_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+	int slash = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '/')
+			slash++;
+		else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+			   (s[i] >= 'A' && s[i] <= 'F') || s[i] == '.' || s[i] == ':'))
+			return 0;
+	}
+	return slash == 1 && n >= 4 && n <= 64;
+}
+
+static int h_assets_list(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			 struct api_resp *rs)
+{
+	int64_t id;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	return data_result(tenant_assets_list(c->st, az, id, &rs->body), rs, 200);
+}
+
+/* An IPv4 or IPv6 address in text (checked loosely; the scanner parses it). */
+static int addr_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 2 && n <= 45 && strspn(s, "0123456789abcdefABCDEF.:") == n &&
+	       strpbrk(s, ".:") != NULL;
+}
+
+static int asset_value_ok(const char *kind, const char *value)
+{
+	if (strcmp(kind, "domain") == 0)
+		return hostname_ok(value) && strchr(value, '.') != NULL;
+	if (strcmp(kind, "host") == 0)
+		return hostname_ok(value) || addr_ok(value);
+	if (strcmp(kind, "range") == 0)
+		return range_ok(value);
+	return 0;
+}
+
+static int h_asset_create(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			  struct api_resp *rs)
+{
+	static const char *const fields[] = {"kind", "value", NULL};
+	struct tenant_asset a;
+	const char *kind, *value;
+	int64_t org;
+	json_t *o;
+	int r;
+
+	if (param_id(rq, &org))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	r = api_body_json(rq, fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if (field_str(o, "kind", 1, 8, &kind, rs) || field_str(o, "value", 1, 253, &value, rs))
+		goto out;
+	if (!asset_value_ok(kind, value)) {
+		api_error(rs, 400, "kind must be domain, host or range with a matching value");
+		goto out;
+	}
+	r = tenant_asset_create(c->st, az, org, kind, value, &a);
+	/* The value holds only [A-Za-z0-9.:/-] (checked above): no escaping. */
+	if (r == 0)
+		r = buf_addf(&rs->body,
+			     "{\"id\":%lld,\"verify\":{\"dns_txt\":\"wachter-verify=%s\","
+			     "\"file_url\":\"https://%s/.well-known/wachter-verify.txt\","
+			     "\"file_body\":\"wachter-verify=%s\"}}",
+			     (long long)a.id, a.token, a.value, a.token);
+	r = data_result(r, rs, 201);
+out:
+	json_decref(o);
+	return r;
+}
+
+/* POST /api/assets/:id/verify {method: dns|file|operator} */
+static int h_asset_verify(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			  struct api_resp *rs)
+{
+	static const char *const fields[] = {"method", NULL};
+	struct tenant_asset a;
+	const char *method;
+	int64_t id;
+	json_t *o;
+	int r;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	r = api_body_json(rq, fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if (field_str(o, "method", 1, 16, &method, rs))
+		goto out;
+	r = tenant_asset_get(c->st, az, id, TENANT_WRITE, &a);
+	if (r) {
+		r = data_result(r, rs, 0);
+		goto out;
+	}
+	if (strcmp(method, "dns") == 0 && strcmp(a.kind, "range") != 0)
+		r = api_verify_dns(c->cfg, a.value, a.token, c->lg);
+	else if (strcmp(method, "file") == 0 && strcmp(a.kind, "range") != 0)
+		r = api_verify_file(c->cfg, a.value, a.token, c->lg);
+	else if (strcmp(method, "operator") == 0 && az->operator)
+		r = 0; /* an operator vouches after checking out of band */
+	else {
+		api_error(rs, 400,
+			  "method must be dns or file (operators: operator); ranges need an "
+			  "operator");
+		goto out;
+	}
+	if (r) {
+		api_error(rs, 422,
+			  r == ERR_NOTFOUND ? "the verification token was not found"
+					    : "the verification check could not connect");
+		r = 0;
+		goto out;
+	}
+	r = tenant_asset_verified(c->st, az, id, method, now_of(c));
+	if (r == 0)
+		r = buf_addf(&rs->body, "{\"id\":%lld,\"verified\":true,\"method\":\"%s\"}",
+			     (long long)id, method);
+	r = data_result(r, rs, 200);
+out:
+	json_decref(o);
+	return r;
+}
+
+/* POST /api/assets/:id/scans */
+static int h_scan_start(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			struct api_resp *rs)
+{
+	static const char *const fields[] = {NULL};
+	struct tenant_asset a;
+	char target[256];
+	int64_t id, scan_id = 0;
+	json_t *o;
+	int r;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	r = api_body_json(rq, fields, 1, rs, &o);
+	if (r || !o)
+		return r;
+	json_decref(o);
+	r = tenant_asset_get(c->st, az, id, TENANT_WRITE, &a);
+	if (r)
+		return data_result(r, rs, 0);
+	if (!c->scanq) {
+		api_error(rs, 503, "no scan workers in this process");
+		return 0;
+	}
+	r = tenant_scan_create(c->st, az, id, now_of(c), &scan_id, target);
+	if (r == ERR_PERM) {
+		api_error(rs, 409, "verify the ownership of the asset first");
+		return 0;
+	}
+	if (r)
+		return data_result(r, rs, 0);
+	r = api_scanq_push(c->scanq, scan_id, target);
+	if (r == ERR_TOO_BIG) {
+		/* Queue full: mark the row so it is not left "queued" forever. */
+		if (tenant_scan_set_status(c->st, scan_id, "rejected") != 0)
+			LOG_WARN(c->lg, "could not mark scan rejected scan=%lld",
+				 (long long)scan_id);
+		api_error(rs, 503, "too many scans queued; try again later");
+		return 0;
+	}
+	if (r)
+		return r;
+	rs->status = 202;
+	return buf_addf(&rs->body, "{\"scan_id\":%lld,\"status\":\"queued\"}", (long long)scan_id);
+}
+
+static int h_scan_get(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		      struct api_resp *rs)
+{
+	int64_t id;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	return data_result(tenant_scan_get(c->st, az, id, &rs->body), rs, 200);
+}
+
+int api_findings_filter(const char *q, size_t len, struct tenant_finding_filter *f, struct buf *err)
+{
+	static const char *const params[] = {"severity", "check",  "audience",
+					     "limit",	 "offset", NULL};
+	struct buf v = BUF_INIT;
+	enum check_sev sev;
+	int r;
+
+	memset(f, 0, sizeof(*f));
+	f->min_severity = -1;
+	f->limit = 500;
+	r = api_query_check(q, len, params, err);
+	if (r)
+		return r;
+	r = api_query_get(q, len, "severity", &v, 16);
+	if (r == 0) {
+		if (check_sev_parse(v.ptr, &sev) != 0) {
+			buf_errf(err, "severity must be info, low, medium, high or critical");
+			r = ERR_INVAL;
+			goto out;
+		}
+		f->min_severity = (int)sev;
+	}
+	if (r == 0 || r == ERR_NOTFOUND)
+		r = api_query_get(q, len, "check", &v, sizeof(f->check) - 1);
+	if (r == 0) {
+		if (strspn(v.ptr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != v.len) {
+			buf_errf(err, "check must be a check id or a prefix such as TLS-");
+			r = ERR_INVAL;
+			goto out;
+		}
+		str_lcpy(f->check, v.ptr, sizeof(f->check));
+	}
+	if (r == 0 || r == ERR_NOTFOUND)
+		r = api_query_get(q, len, "audience", &v, 8);
+	if (r == 0) {
+		f->audience = strcmp(v.ptr, "it") == 0	  ? AUD_IT
+			      : strcmp(v.ptr, "web") == 0 ? AUD_WEB
+			      : strcmp(v.ptr, "mgt") == 0 ? AUD_MGT
+							  : 0;
+		if (!f->audience) {
+			buf_errf(err, "audience must be it, web or mgt");
+			r = ERR_INVAL;
+			goto out;
+		}
+	}
+	if (r == 0 || r == ERR_NOTFOUND) {
+		const char *names[2] = {"limit", "offset"};
+		int64_t *dst[2] = {&f->limit, &f->offset};
+		int i;
+
+		r = 0;
+		for (i = 0; i < 2 && r == 0; i++) {
+			struct cursor cc;
+			uint64_t n;
+
+			r = api_query_get(q, len, names[i], &v, 10);
+			if (r == ERR_NOTFOUND) {
+				r = 0;
+				continue;
+			}
+			cursor_init(&cc, v.ptr, v.len);
+			if (r == 0 && (cursor_uint(&cc, i == 0 ? 1000 : 1000000000, &n) != 0 ||
+				       cc.len != 0 || (i == 0 && n == 0))) {
+				buf_errf(err, "limit must be 1..1000 and offset a number");
+				r = ERR_INVAL;
+			}
+			if (r == 0)
+				*dst[i] = (int64_t)n;
+		}
+	}
+out:
+	if (r && r != ERR_INVAL && r != ERR_NOMEM) {
+		buf_errf(err, "malformed query string");
+		r = ERR_INVAL;
+	}
+	buf_release(&v);
+	return r;
+}
+
+static int h_findings(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		      struct api_resp *rs)
+{
+	struct tenant_finding_filter f;
+	struct buf err = BUF_INIT;
+	int64_t id;
+	int r;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	r = api_findings_filter(rq->query ? rq->query : "", rq->query_len, &f, &err);
+	if (r == ERR_INVAL) {
+		api_error(rs, 400, err.ptr);
+		buf_release(&err);
+		return 0;
+	}
+	buf_release(&err);
+	if (r)
+		return r;
+	return data_result(tenant_findings_list(c->st, az, id, &f, &rs->body), rs, 200);
+}
+
+static int h_members(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		     struct api_resp *rs)
+{
+	enum tenant_level lv;
+	int64_t id;
+	int r;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	r = tenant_org_level(c->st, az, id, &lv);
+	if (r == 0 && lv < TENANT_READ)
+		r = ERR_NOTFOUND;
+	if (r == 0)
+		r = tenant_members_list(c->st, az, id, &rs->body);
+	return data_result(r, rs, 200);
+}
+
+/* POST /api/orgs/:id/invitations {email, role} */
+static int h_invite(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		    struct api_resp *rs)
+{
+	static const char *const fields[] = {"email", "role", NULL};
+	char token[AUTH_TOKEN_SIZE];
+	const char *email, *role;
+	int64_t org, id = 0;
+	json_t *o;
+	int r;
+
+	if (param_id(rq, &org))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	r = api_body_json(rq, fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if (field_str(o, "email", 1, AUTH_EMAIL_MAX, &email, rs) ||
+	    field_str(o, "role", 1, 16, &role, rs))
+		goto out;
+	if (!auth_email_valid(email, strlen(email)) ||
+	    (strcmp(role, "admin") != 0 && strcmp(role, "member") != 0 &&
+	     (strcmp(role, "partner") != 0 || !az->operator))) {
+		api_error(rs, 400, "a valid e-mail address and role admin or member are required");
+		goto out;
+	}
+	r = tenant_invite_create(c->st, az, org, email, role, now_of(c), token, &id);
+	/* The token goes to the inviter until mail delivery is built. */
+	if (r == 0)
+		r = buf_addf(&rs->body, "{\"id\":%lld,\"token\":\"%s\"}", (long long)id, token);
+	mem_zero(token, sizeof(token));
+	r = data_result(r, rs, 201);
+out:
+	json_decref(o);
+	return r;
+}
+
+/* POST /api/invitations/accept {token, password} */
+static int h_invite_accept(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			   struct api_resp *rs)
+{
+	static const char *const fields[] = {"token", "password", NULL};
+	const char *token, *pw;
+	int64_t uid = 0;
+	json_t *o;
+	int r;
+
+	(void)az;
+	r = api_body_json(rq, fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if (field_str(o, "token", 1, AUTH_TOKEN_LEN, &token, rs) ||
+	    field_str(o, "password", 1, AUTH_PASSWORD_MAX, &pw, rs))
+		goto out;
+	if (strlen(pw) < AUTH_PASSWORD_MIN) {
+		api_error(rs, 400, "the password needs at least 10 characters");
+		goto out;
+	}
+	r = tenant_invite_accept(c->st, token, pw, now_of(c), &uid);
+	if (r == ERR_AUTH) {
+		api_error(rs, 404, "unknown or expired invitation");
+		r = 0;
+		goto out;
+	}
+	if (r == 0)
+		r = buf_addf(&rs->body, "{\"user_id\":%lld}", (long long)uid);
+	r = data_result(r, rs, 201);
+out:
+	json_decref(o);
+	return r;
+}
+
+/* POST /api/tokens {name}: a Bearer token for the caller. */
+static int h_token_create(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			  struct api_resp *rs)
+{
+	static const char *const fields[] = {"name", NULL};
+	char token[AUTH_TOKEN_SIZE];
+	const char *name;
+	int64_t id = 0;
+	json_t *o;
+	int r;
+
+	r = api_body_json(rq, fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if (field_str(o, "name", 1, NAME_MAX_LEN, &name, rs))
+		goto out;
+	r = auth_apitoken_create(c->st, az->user_id, name, 0, token, &id);
+	if (r == 0)
+		r = buf_addf(&rs->body, "{\"id\":%lld,\"token\":\"%s\"}", (long long)id, token);
+	mem_zero(token, sizeof(token));
+	r = data_result(r, rs, 201);
+out:
+	json_decref(o);
+	return r;
+}
+
+static const struct api_route routes[] = {
+    {"GET", "/healthz", h_healthz, API_AUTH_NONE},
+    {"POST", "/api/session", h_login, API_AUTH_NONE},
+    {"DELETE", "/api/session", h_logout, API_AUTH_USER},
+    {"GET", "/api/me", h_me, API_AUTH_USER},
+    {"POST", "/api/tokens", h_token_create, API_AUTH_USER},
+    {"GET", "/api/orgs", h_orgs_list, API_AUTH_USER},
+    {"POST", "/api/orgs", h_org_create, API_AUTH_USER},
+    {"GET", "/api/orgs/:id", h_org_get, API_AUTH_USER},
+    {"GET", "/api/orgs/:id/assets", h_assets_list, API_AUTH_USER},
+    {"POST", "/api/orgs/:id/assets", h_asset_create, API_AUTH_USER},
+    {"GET", "/api/orgs/:id/members", h_members, API_AUTH_USER},
+    {"POST", "/api/orgs/:id/invitations", h_invite, API_AUTH_USER},
+    {"POST", "/api/invitations/accept", h_invite_accept, API_AUTH_NONE},
+    {"POST", "/api/assets/:id/verify", h_asset_verify, API_AUTH_USER},
+    {"POST", "/api/assets/:id/scans", h_scan_start, API_AUTH_USER},
+    {"GET", "/api/scans/:id", h_scan_get, API_AUTH_USER},
+    {"GET", "/api/scans/:id/findings", h_findings, API_AUTH_USER},
+};
+
+const struct api_route *api_routes(size_t *n)
+{
+	*n = ARRAY_SIZE(routes);
+	return routes;
+}

@@ -1,0 +1,441 @@
+/*
+ * tenant_more.c: the rest of the tenant-scoped data layer: findings with
+ * filters, members and invitations, the caller's own profile, and the
+ * writes of the scan worker pool (system writes, no caller).
+ */
+#include <string.h>
+#include <time.h>
+
+#include "api/api_int.h"
+#include "auth/auth.h"
+#include "check/check.h"
+#include "core/core.h"
+#include "scan/scan.h"
+#include "store/store.h"
+
+/* Same fragments as tenant.c (kept textually identical on purpose). */
+#define ORGS_VIA_PARTNER                                                                           \
+	" UNION SELECT pc.client_org_id FROM partner_clients pc JOIN memberships pm "              \
+	"ON pm.org_id = pc.partner_org_id WHERE pm.user_id = ? AND pm.role = 'partner'"
+#define ORGS_WRITE                                                                                 \
+	"SELECT m.org_id FROM memberships m WHERE m.user_id = ? AND m.role IN ('admin', "          \
+	"'partner')" ORGS_VIA_PARTNER
+#define ORGS_READ                                                                                  \
+	"SELECT m.org_id FROM memberships m WHERE m.user_id = ? AND m.role IN ('admin', "          \
+	"'member', 'partner')" ORGS_VIA_PARTNER
+#define CAN(col, set) "(? = 1 OR " col " IN (" set "))"
+
+static int bind_az(struct store_stmt *s, int idx, const struct authz_ctx *az)
+{
+	int r = stmt_bind_int64(s, idx, az->operator? 1 : 0);
+
+	if (r == 0)
+		r = stmt_bind_int64(s, idx + 1, az->user_id);
+	if (r == 0)
+		r = stmt_bind_int64(s, idx + 2, az->user_id);
+	return r;
+}
+
+static int bind_time(struct store_stmt *s, int idx, time_t t)
+{
+	char ts[TIME_RFC3339_LEN];
+	int r = time_rfc3339(t, ts);
+
+	return r ? r : stmt_bind_text(s, idx, ts);
+}
+
+static int add_str(struct buf *out, const char *key, const char *v, int comma)
+{
+	int r = buf_addf(out, "%s\"%s\":", comma ? "," : "", key);
+
+	if (r == 0)
+		r = v ? buf_add_json_str(out, v, strlen(v)) : buf_adds(out, "null");
+	return r;
+}
+
+static int finding_json(struct buf *out, struct store_stmt *s)
+{
+	const char *check = stmt_column_text(s, 1);
+	const struct check_def *d = check_find(check);
+	int r = buf_addf(out, "{\"id\":%lld", (long long)stmt_column_int64(s, 0));
+
+	if (r == 0)
+		r = add_str(out, "check_id", check, 1);
+	if (r == 0)
+		r = add_str(out, "severity",
+			    check_sev_name((enum check_sev)stmt_column_int64(s, 2)), 1);
+	if (r == 0)
+		r = add_str(out, "confidence",
+			    check_conf_name((enum check_conf)stmt_column_int64(s, 3)), 1);
+	if (r == 0)
+		r = add_str(out, "target", stmt_column_text(s, 4), 1);
+	if (r == 0)
+		r = stmt_column_is_null(s, 5)
+			? buf_adds(out, ",\"port\":null")
+			: buf_addf(out, ",\"port\":%lld", (long long)stmt_column_int64(s, 5));
+	if (r == 0)
+		r = add_str(out, "title", stmt_column_text(s, 6), 1);
+	if (r == 0)
+		r = add_str(out, "evidence", stmt_column_text(s, 7), 1);
+	if (r == 0)
+		r = add_str(out, "tip", d ? check_tip(d, LANG_EN) : NULL, 1);
+	if (r == 0 && d) {
+		r = buf_adds(out, ",\"audience\":\"");
+		if (r == 0)
+			r = check_aud_names(d->audience, out);
+		if (r == 0)
+			r = buf_addch(out, '"');
+	} else if (r == 0) {
+		r = buf_adds(out, ",\"audience\":null");
+	}
+	return r ? r : buf_addch(out, '}');
+}
+
+/* Filters that need the check registry (audience) run here, so limit and
+ * offset count the rows after them. */
+static int findings_rows(struct store_stmt *s, const struct tenant_finding_filter *f,
+			 struct buf *out)
+{
+	int64_t skipped = 0, n = 0;
+	int r = buf_addch(out, '[');
+
+	while (r == 0 && n < f->limit && (r = stmt_step(s)) == STORE_ROW) {
+		r = 0;
+		if (f->audience) {
+			const struct check_def *d = check_find(stmt_column_text(s, 1));
+
+			if (!d || !(d->audience & f->audience))
+				continue;
+		}
+		if (skipped < f->offset) {
+			skipped++;
+			continue;
+		}
+		r = n++ ? buf_addch(out, ',') : 0;
+		if (r == 0)
+			r = finding_json(out, s);
+	}
+	if (r == STORE_DONE)
+		r = 0;
+	return r < 0 ? r : buf_addch(out, ']');
+}
+
+int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t scan_id,
+			 const struct tenant_finding_filter *f, struct buf *out)
+{
+	struct store_stmt *s = NULL;
+	size_t clen = strlen(f->check);
+	int r, prefix = clen > 0 && f->check[clen - 1] == '-';
+	char like[48];
+
+	/* The scan must be readable; its absence and a foreign scan look alike. */
+	r = store_prepare(
+	    st, "SELECT 1 FROM scans s WHERE s.id = ? AND " CAN("s.org_id", ORGS_READ), &s);
+	if (r == 0)
+		r = stmt_bind_int64(s, 1, scan_id);
+	if (r == 0)
+		r = bind_az(s, 2, az);
+	if (r == 0)
+		r = stmt_step(s);
+	stmt_finalize(s);
+	s = NULL;
+	if (r == STORE_DONE)
+		return ERR_NOTFOUND;
+	if (r != STORE_ROW)
+		return r < 0 ? r : ERR_DB;
+	/* A prefix filter is "TLS-" -> LIKE 'TLS-%'; ids hold no % or _. */
+	if ((size_t)snprintf(like, sizeof(like), "%s%s", f->check, prefix ? "%" : "") >=
+	    sizeof(like))
+		return ERR_INVAL;
+	r = store_prepare(
+	    st,
+	    "SELECT f.id, f.check_id, f.severity, f.confidence, f.target, f.port, "
+	    "f.title, f.evidence FROM findings f JOIN scans s ON s.id = f.scan_id "
+	    "WHERE f.scan_id = ? AND " CAN(
+		"s.org_id", ORGS_READ) " AND f.severity >= ? AND (? = '' OR f.check_id LIKE ?) "
+				       "ORDER BY f.severity DESC, f.check_id, f.id",
+	    &s);
+	if (r == 0)
+		r = stmt_bind_int64(s, 1, scan_id);
+	if (r == 0)
+		r = bind_az(s, 2, az);
+	if (r == 0)
+		r = stmt_bind_int64(s, 5, f->min_severity < 0 ? 0 : f->min_severity);
+	if (r == 0)
+		r = stmt_bind_text(s, 6, f->check);
+	if (r == 0)
+		r = stmt_bind_text(s, 7, like);
+	if (r == 0)
+		r = findings_rows(s, f, out);
+	stmt_finalize(s);
+	return r;
+}
+
+int tenant_members_list(struct store *st, const struct authz_ctx *az, int64_t org_id,
+			struct buf *out)
+{
+	struct store_stmt *s = NULL;
+	int r, n = 0;
+
+	r = store_prepare(st,
+			  "SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m "
+			  "JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND " CAN(
+			      "m.org_id", ORGS_READ) " ORDER BY u.id",
+			  &s);
+	if (r == 0)
+		r = stmt_bind_int64(s, 1, org_id);
+	if (r == 0)
+		r = bind_az(s, 2, az);
+	if (r == 0)
+		r = buf_addch(out, '[');
+	while (r == 0 && (r = stmt_step(s)) == STORE_ROW) {
+		r = buf_addf(out, "%s{\"user_id\":%lld", n++ ? "," : "",
+			     (long long)stmt_column_int64(s, 0));
+		if (r == 0)
+			r = add_str(out, "email", stmt_column_text(s, 1), 1);
+		if (r == 0)
+			r = add_str(out, "name", stmt_column_text(s, 2), 1);
+		if (r == 0)
+			r = add_str(out, "role", stmt_column_text(s, 3), 1);
+		if (r == 0)
+			r = add_str(out, "since", stmt_column_text(s, 4), 1);
+		if (r == 0)
+			r = buf_addch(out, '}');
+	}
+	if (r == STORE_DONE)
+		r = buf_addch(out, ']');
+	stmt_finalize(s);
+	return r;
+}
+
+int tenant_invite_create(struct store *st, const struct authz_ctx *az, int64_t org_id,
+			 const char *email, const char *role, time_t now,
+			 char token[AUTH_TOKEN_SIZE], int64_t *id)
+{
+	char hash[AUTH_HASH_HEX_SIZE];
+	struct store_stmt *s = NULL;
+	int r;
+
+	auth_token_new(token);
+	auth_token_hash(token, strlen(token), hash);
+	r = store_begin(st);
+	if (r)
+		return r;
+	r = store_prepare(st,
+			  "INSERT INTO invitations (token_hash, email, org_id, role, invited_by, "
+			  "expires_at) SELECT ?, ?, o.id, ?, ?, ? FROM organisations o WHERE o.id "
+			  "= ? AND " CAN("o.id", ORGS_WRITE) " RETURNING id",
+			  &s);
+	if (r == 0)
+		r = stmt_bind_text(s, 1, hash);
+	if (r == 0)
+		r = stmt_bind_text(s, 2, email);
+	if (r == 0)
+		r = stmt_bind_text(s, 3, role);
+	if (r == 0)
+		r = stmt_bind_int64(s, 4, az->user_id);
+	if (r == 0)
+		r = bind_time(s, 5, now + AUTH_INVITE_TTL_S);
+	if (r == 0)
+		r = stmt_bind_int64(s, 6, org_id);
+	if (r == 0)
+		r = bind_az(s, 7, az);
+	if (r == 0)
+		r = stmt_step(s);
+	if (r == STORE_ROW) {
+		*id = stmt_column_int64(s, 0);
+		r = stmt_step(s) < 0 ? ERR_DB : 0;
+	} else if (r == STORE_DONE) {
+		r = ERR_NOTFOUND;
+	}
+	stmt_finalize(s);
+	if (r == 0)
+		r = tenant_audit(st, az, org_id, "invite", email, role);
+	if (r == 0)
+		r = store_commit(st);
+	else
+		store_rollback(st);
+	if (r)
+		mem_zero(token, AUTH_TOKEN_SIZE);
+	return r;
+}
+
+struct invite_row {
+	int64_t id, org_id;
+	char email[AUTH_EMAIL_MAX + 1];
+	char role[16];
+};
+
+static int invite_take(struct store *st, const char *token, time_t now, struct invite_row *iv)
+{
+	char hash[AUTH_HASH_HEX_SIZE];
+	struct store_stmt *s = NULL;
+	int r;
+
+	auth_token_hash(token, strlen(token), hash);
+	r = store_prepare(st,
+			  "SELECT id, org_id, email, role FROM invitations WHERE token_hash = ? "
+			  "AND accepted_at IS NULL AND expires_at > ?",
+			  &s);
+	if (r == 0)
+		r = stmt_bind_text(s, 1, hash);
+	if (r == 0)
+		r = bind_time(s, 2, now);
+	if (r == 0)
+		r = stmt_step(s);
+	if (r == STORE_ROW) {
+		iv->id = stmt_column_int64(s, 0);
+		iv->org_id = stmt_column_int64(s, 1);
+		str_lcpy(iv->email, stmt_column_text(s, 2), sizeof(iv->email));
+		str_lcpy(iv->role, stmt_column_text(s, 3), sizeof(iv->role));
+		r = 0;
+	} else if (r == STORE_DONE) {
+		r = ERR_AUTH;
+	}
+	stmt_finalize(s);
+	if (r)
+		return r;
+	r = store_prepare(st, "UPDATE invitations SET accepted_at = ? WHERE id = ?", &s);
+	if (r == 0)
+		r = bind_time(s, 1, now);
+	if (r == 0)
+		r = stmt_bind_int64(s, 2, iv->id);
+	if (r == 0)
+		r = stmt_step(s) == STORE_DONE ? 0 : ERR_DB;
+	stmt_finalize(s);
+	return r;
+}
+
+int tenant_invite_accept(struct store *st, const char *token, const char *password, time_t now,
+			 int64_t *user_id)
+{
+	struct store_stmt *s = NULL;
+	struct invite_row iv;
+	struct authz_ctx az;
+	int64_t uid = 0;
+	int r;
+
+	if (strlen(token) != AUTH_TOKEN_LEN)
+		return ERR_AUTH;
+	r = store_begin(st);
+	if (r)
+		return r;
+	r = invite_take(st, token, now, &iv);
+	if (r == 0)
+		r = auth_user_create(st, iv.email, password, 0, &uid);
+	if (r == 0)
+		r = store_prepare(
+		    st, "INSERT INTO memberships (user_id, org_id, role) VALUES (?, ?, ?)", &s);
+	if (r == 0)
+		r = stmt_bind_int64(s, 1, uid);
+	if (r == 0)
+		r = stmt_bind_int64(s, 2, iv.org_id);
+	if (r == 0)
+		r = stmt_bind_text(s, 3, iv.role);
+	if (r == 0)
+		r = stmt_step(s) == STORE_DONE ? 0 : ERR_DB;
+	stmt_finalize(s);
+	memset(&az, 0, sizeof(az));
+	az.user_id = uid;
+	if (r == 0)
+		r = tenant_audit(st, &az, iv.org_id, "accept", "invitation", iv.role);
+	if (r == 0)
+		r = store_commit(st);
+	else
+		store_rollback(st);
+	if (r == 0)
+		*user_id = uid;
+	return r;
+}
+
+int tenant_me(struct store *st, const struct authz_ctx *az, struct buf *out)
+{
+	struct store_stmt *s = NULL;
+	int r, n = 0;
+
+	r = buf_addf(out, "{\"id\":%lld", (long long)az->user_id);
+	if (r == 0)
+		r = add_str(out, "email", az->email, 1);
+	if (r == 0)
+		r = buf_addf(out, ",\"operator\":%s,\"memberships\":[",
+			     az->operator? "true" : "false");
+	if (r == 0)
+		r = store_prepare(st,
+				  "SELECT m.org_id, o.name, m.role FROM memberships m JOIN "
+				  "organisations o ON o.id = m.org_id WHERE m.user_id = ? ORDER BY "
+				  "m.org_id",
+				  &s);
+	if (r == 0)
+		r = stmt_bind_int64(s, 1, az->user_id);
+	while (r == 0 && (r = stmt_step(s)) == STORE_ROW) {
+		r = buf_addf(out, "%s{\"org_id\":%lld", n++ ? "," : "",
+			     (long long)stmt_column_int64(s, 0));
+		if (r == 0)
+			r = add_str(out, "org_name", stmt_column_text(s, 1), 1);
+		if (r == 0)
+			r = add_str(out, "role", stmt_column_text(s, 2), 1);
+		if (r == 0)
+			r = buf_addch(out, '}');
+	}
+	if (r == STORE_DONE)
+		r = buf_adds(out, "]}");
+	stmt_finalize(s);
+	return r;
+}
+
+int tenant_scan_set_status(struct store *st, int64_t scan_id, const char *status)
+{
+	struct store_stmt *s = NULL;
+	int r = store_prepare(st, "UPDATE scans SET status = ? WHERE id = ?", &s);
+
+	if (r == 0)
+		r = stmt_bind_text(s, 1, status);
+	if (r == 0)
+		r = stmt_bind_int64(s, 2, scan_id);
+	if (r == 0)
+		r = stmt_step(s) == STORE_DONE ? 0 : ERR_DB;
+	stmt_finalize(s);
+	return r;
+}
+
+/* All findings and the final status in one transaction: a crash leaves the
+ * scan "running" with no findings, never half of them. */
+int tenant_scan_finish(struct store *st, int64_t scan_id, const struct scan_result *res,
+		       const char *status)
+{
+	struct store_stmt *s = NULL;
+	size_t i;
+	int r = store_begin(st);
+
+	if (r)
+		return r;
+	for (i = 0; i < res->findings.n && r == 0; i++) {
+		const struct finding *f = &res->findings.v[i];
+		const struct check_def *d = check_find(f->check_id);
+		struct buf title = BUF_INIT;
+
+		r = buf_addf(&title, "%s%s%s", d ? d->title_en : f->check_id, f->detail ? ": " : "",
+			     f->detail ? f->detail : "");
+		if (r == 0)
+			r = store_finding_add(st, scan_id, f->check_id, (int)f->sev, (int)f->conf,
+					      f->target, f->port, title.ptr, f->evidence);
+		buf_release(&title);
+	}
+	if (r == 0)
+		r = store_prepare(st, "UPDATE scans SET status = ?, finished_at = ? WHERE id = ?",
+				  &s);
+	if (r == 0)
+		r = stmt_bind_text(s, 1, status);
+	if (r == 0)
+		r = bind_time(s, 2, res->finished ? res->finished : time(NULL));
+	if (r == 0)
+		r = stmt_bind_int64(s, 3, scan_id);
+	if (r == 0)
+		r = stmt_step(s) == STORE_DONE ? 0 : ERR_DB;
+	stmt_finalize(s);
+	if (r == 0)
+		r = store_commit(st);
+	else
+		store_rollback(st);
+	return r;
+}
