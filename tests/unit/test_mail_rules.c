@@ -233,12 +233,30 @@ static void test_verdicts(void **state)
 	free(rep);
 }
 
+static void test_cli_usage(void **state)
+{
+	char a0[] = "domain", a1[] = "--format", a2[] = "xml", a3[] = "example.nl",
+	     a4[] = "--open-resolver", a5[] = "not-an-ip", a6[] = "--timeout", a7[] = "0";
+	char *v1[] = {a0, NULL};
+	char *v2[] = {a0, a1, a2, a3, NULL};
+	char *v3[] = {a0, a4, a5, NULL};
+	char *v4[] = {a0, a6, a7, a3, NULL};
+	char *v5[] = {a0, a3, a3, NULL};
+
+	(void)state;
+	assert_int_equal(dnsmail_cli(1, v1), 2);
+	assert_int_equal(dnsmail_cli(4, v2), 2);
+	assert_int_equal(dnsmail_cli(3, v3), 2);
+	assert_int_equal(dnsmail_cli(4, v4), 2);
+	assert_int_equal(dnsmail_cli(3, v5), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_thresholds), cmocka_unit_test(test_caa),
 	    cmocka_unit_test(test_org_domain), cmocka_unit_test(test_dane),
-	    cmocka_unit_test(test_verdicts),
+	    cmocka_unit_test(test_verdicts),   cmocka_unit_test(test_cli_usage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
