@@ -186,13 +186,17 @@ int tlsa_match_der(const struct tlsa *t, const unsigned char *cert_der, size_t l
 struct dns_mail_opts {
 	const char *domain;
 	const char *resolver;	  /* "ip[:port]"; NULL = /etc/resolv.conf */
-	const char *trust_anchor; /* DS/DNSKEY file; NULL = no DNSSEC validation */
+	const char *trust_anchor; /* DS/DNSKEY file; NULL = DNSMAIL_ROOT_ANCHOR when
+				   * readable; "none" = no validation (DNSSEC checks n/a) */
 	const char *ca_file;	  /* for the MTA-STS policy host and MX TLS; NULL = system */
 	int timeout_ms;		  /* per query/operation; 0 = 3000 */
 	time_t now;		  /* 0 = time(NULL) */
 	int no_tls_detail;	  /* skip the full TLS scan of each MX (MAIL-10) */
 	unsigned mtasts_port;	  /* 0 = 443 */
 };
+
+/* The root zone's KSKs as Debian's dns-root-data ships them. */
+#define DNSMAIL_ROOT_ANCHOR "/usr/share/dns/root.key"
 
 #define DNSMAIL_MX_MAX 10
 #define DNSMAIL_MX_ADDRS 8

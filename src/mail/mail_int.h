@@ -15,7 +15,8 @@ struct scan {
 	struct findings *out;
 	struct logger *lg;
 	int tmo;
-	int err; /* first ERR_NOMEM from findings_add */
+	int err;       /* first ERR_NOMEM from findings_add */
+	int no_anchor; /* no trust anchor: DNSSEC verdicts are n/a */
 };
 
 struct smtp_tls;

@@ -230,7 +230,7 @@ int dns_mail_open_resolver(const char *ip, unsigned port, int timeout_ms, struct
 static int usage(void)
 {
 	fprintf(stderr, "usage: wachter domain <domain> [--resolver IP[:PORT]] "
-			"[--trust-anchor FILE] [--ca-file FILE] [--timeout MS] "
+			"[--trust-anchor FILE|none] [--ca-file FILE] [--timeout MS] "
 			"[--no-tls-detail] [--format text|json]\n"
 			"       wachter domain <domain> --addresses [--resolver ...] "
 			"[--trust-anchor FILE]\n"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "mail/mail.h"
 #include "mail/mail_int.h"
@@ -369,6 +370,8 @@ static void check_mail_dnssec(struct scan *s, const char *domain)
 {
 	struct dns_mail_report *rep = s->rep;
 
+	if (s->no_anchor)
+		return;
 	if (rep->sec != DNS_SEC_SECURE) {
 		verdict(s, DM_MAIL03, MAIL_FAIL, -1, domain, -1, "the mail domain is %s",
 			dns_sec_name(rep->sec));
@@ -651,8 +654,12 @@ static void check_mx_tls(struct scan *s, struct dns_mail_mx *mx)
 	for (size_t i = 0; i < tlsa.n; i++)
 		mx->n_tlsa += tlsa.rr[i].u[0] >= 2 && tlsa.rr[i].u[0] <= 3;
 	mx->tlsa_sec = tlsa.sec;
-	have_tlsa = mx->n_tlsa > 0 && tlsa.sec == DNS_SEC_SECURE;
-	if (have_tlsa)
+	/* Without an anchor nothing is secure: match the records, judge nothing
+	 * about their signature. */
+	have_tlsa = mx->n_tlsa > 0 && (tlsa.sec == DNS_SEC_SECURE || s->no_anchor);
+	if (s->no_anchor)
+		verdict(s, DM_MAIL11, MAIL_NA, -1, mx->name, 25, "no trust anchor: not checked");
+	else if (have_tlsa)
 		verdict(s, DM_MAIL11, MAIL_PASS, -1, mx->name, 25, "TLSA at %s", name);
 	else
 		verdict(s, DM_MAIL11, MAIL_FAIL, -1, mx->name, 25,
@@ -828,7 +835,10 @@ static int check_dnssec(struct scan *s, const char *domain, int *err)
 		*err = ERR_RESOLVE;
 		return 0;
 	}
-	if (rep->sec == DNS_SEC_SECURE) {
+	if (s->no_anchor) {
+		verdict(s, DM_DNS01, MAIL_NA, -1, domain, -1,
+			"no trust anchor: DNSSEC not checked");
+	} else if (rep->sec == DNS_SEC_SECURE) {
 		verdict(s, DM_DNS01, MAIL_PASS, -1, domain, -1, "signed");
 		verdict(s, DM_DNS02, MAIL_PASS, -1, domain, -1, "validates");
 	} else {
@@ -877,6 +887,7 @@ int dns_mail_scan(const struct dns_mail_opts *o, struct dns_mail_report *rep, st
 {
 	struct scan s;
 	struct buf err = BUF_INIT;
+	const char *ta;
 	int64_t t0 = time_now_ms();
 	int r;
 
@@ -894,7 +905,15 @@ int dns_mail_scan(const struct dns_mail_opts *o, struct dns_mail_report *rep, st
 	s.lg = lg;
 	s.tmo = o->timeout_ms > 0 ? o->timeout_ms : 3000;
 	buf_init(&err, 300);
-	r = dns_ctx_new(o->resolver, o->trust_anchor, s.tmo, &s.ctx, &err);
+	ta = o->trust_anchor;
+	if (!ta && access(DNSMAIL_ROOT_ANCHOR, R_OK) == 0)
+		ta = DNSMAIL_ROOT_ANCHOR;
+	else if (ta && strcmp(ta, "none") == 0)
+		ta = NULL;
+	s.no_anchor = ta == NULL;
+	if (s.no_anchor)
+		LOG_WARN(lg, "no DNSSEC trust anchor: DNS-01/02, MAIL-03 and MAIL-11 not checked");
+	r = dns_ctx_new(o->resolver, ta, s.tmo, &s.ctx, &err);
 	if (r) {
 		LOG_ERROR(lg, "dns setup failed err=\"%s\"", err.ptr);
 		buf_release(&err);
