@@ -1,19 +1,27 @@
 /*
- * index.c: an in-memory index over a KB for bulk matching. The KB keeps the
- * rows of a product scattered (its match table is in CVE order, and every
- * row's strings are in the shared pool), so a lookup costs a few cache
- * misses per row. The index copies, per product, the vulnerable rows'
- * part, version, update and bounds into one contiguous block, finds the
- * product by hash, and keeps one bit per CVE for "has AND/negate nodes".
+ * index.c: an in-memory index over a KB for bulk matching. Per product, its
+ * vulnerable rows are copied into one block: the exact-version rows sorted by
+ * version key (one binary search per lookup), then versionless and range
+ * rows. Versions are pre-encoded as keys (vkey.c) so every comparison is a
+ * memcmp. Per CVE: rejected, complex, the Windows-only rule; complex CVEs
+ * keep a compact copy of their configuration, evaluated without rebuilding.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "vuln/vuln_int.h"
 
-struct vix_prod {
-	const char *vp; /* interned in the KB */
-	uint32_t first, n;
+/* a compact node of a complex CVE's configuration; indices are local */
+struct vix_node {
+	uint32_t first_row, nrows; /* into the CVE's row span */
+	uint32_t first_child, next;
+	uint8_t op, negate;
+};
+#define VIX_NIL UINT32_MAX
+
+struct vix_cx {
+	uint32_t node0, nnodes, row0, nrows; /* into cxnodes, cxrows */
+	uint32_t first_child;		     /* the root's first child */
 };
 
 struct vuln_index {
@@ -24,15 +32,27 @@ struct vuln_index {
 	size_t mask;
 	struct vix_row *rows;
 	size_t nrows;
-	char *pool;
-	size_t pool_len, pool_cap;
-	uint8_t *complex; /* bit per CVE: some node is AND or negated */
+	uint8_t *keys; /* version keys */
+	size_t keys_len, keys_cap;
+	uint8_t *cflags; /* per CVE, VIXC_* */
+	uint32_t *cxmap; /* per CVE: its vix_cx + 1, 0 = none */
+	struct vix_cx *cx;
+	size_t ncx, cx_cap;
+	struct vix_node *cxnodes;
+	size_t ncxnodes, cxnodes_cap;
+	struct vix_row *cxrows;
+	uint32_t *cxcanon; /* canon id of each cxrow (VIX_NIL: none) */
+	size_t ncxrows, cxrows_cap;
+	/* canonical vendor:product names -> ids */
+	char *cpool;
+	size_t cpool_len, cpool_cap;
+	uint32_t *cslots; /* cpool offset + 1 */
+	size_t cmask, ncanon;
 	size_t bytes;
 };
 
-static uint32_t hash_str(const char *s, size_t n)
+static uint32_t hash_mem(uint32_t h, const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -42,37 +62,306 @@ static uint32_t hash_str(const char *s, size_t n)
 	return h;
 }
 
-/* pool_add: a NUL-terminated copy of s[0..n); offset, or 0 on failure
- * (offset 0 holds "" and is never returned for a copy). */
-static uint32_t pool_add(struct vuln_index *ix, const char *s, size_t n)
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-	uint32_t off;
+	size_t ncap = *cap ? *cap : 256;
+	void *np;
 
-	if (ix->pool_len + n + 1 > ix->pool_cap) {
-		size_t ncap = ix->pool_cap ? ix->pool_cap * 2 : (size_t)1 << 20;
-		char *p;
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap * elem);
+	if (!np)
+		return ERR_NOMEM;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
 
-		while (ncap < ix->pool_len + n + 1)
-			ncap *= 2;
-		if (ncap > UINT32_MAX)
-			return 0;
-		p = realloc(ix->pool, ncap);
-		if (!p)
-			return 0;
-		ix->pool = p;
-		ix->pool_cap = ncap;
+/* ---------------------------------------------------------- keys */
+
+static int key_add(struct vuln_index *ix, const char *v, size_t n, uint32_t *off, uint16_t *len,
+		   uint64_t *pre)
+{
+	uint8_t k[VIX_KEY_MAX];
+	size_t kn;
+
+	if (vkey_encode(v, n, k, sizeof(k), &kn) != 0 || kn > UINT16_MAX)
+		return -1;
+	if (ix->keys_len + kn > UINT32_MAX)
+		return ERR_TOO_BIG;
+	if (grow((void **)&ix->keys, &ix->keys_cap, ix->keys_len + kn, 1) != 0)
+		return ERR_NOMEM;
+	memcpy(ix->keys + ix->keys_len, k, kn);
+	*off = (uint32_t)ix->keys_len;
+	*len = (uint16_t)kn;
+	if (pre)
+		*pre = vkey_prefix(k, kn);
+	ix->keys_len += kn;
+	return 0;
+}
+
+/* classify row m into r (see enum vix_kind); ERR_NOMEM/ERR_TOO_BIG */
+static int fill_row(struct vuln_index *ix, const struct kb_match *m, struct vix_row *r)
+{
+	const char *f[3];
+	size_t n[3];
+	struct cpe_attr pa, va, ua;
+	char full[2 * 256 + 4];
+	int bounds = (m->flags & (KB_MATCH_START_INCL | KB_MATCH_START_EXCL | KB_MATCH_END_INCL |
+				  KB_MATCH_END_EXCL)) != 0;
+	int rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->cve = m->cve_index;
+	r->row = m->index;
+	r->flags = (uint8_t)m->flags;
+	r->kind = VIX_SLOW;
+	if (strncmp(m->cpe, "cpe:2.3:", 8) != 0 || vuln_row_fields(m->cpe, f, n) != 0 ||
+	    n[0] != 1 || vuln_cpe_fast_attr(f[0], n[0], &pa) ||
+	    vuln_cpe_fast_attr(f[1], n[1], &va) || vuln_cpe_fast_attr(f[2], n[2], &ua) || va.pre ||
+	    va.post || ua.pre || ua.post || pa.pre || pa.post)
+		return 0;
+	r->part = pa.kind == CPE_ANY ? 0 : pa.kind == CPE_NA ? '-' : f[0][0];
+	if ((va.kind == CPE_ANY && !bounds) || va.kind == CPE_NA) {
+		r->kind = VIX_ALL;
+		return 0;
 	}
-	off = (uint32_t)ix->pool_len;
-	memcpy(ix->pool + off, s, n);
-	ix->pool[off + n] = '\0';
-	ix->pool_len += n + 1;
-	return off;
+	if (bounds) {
+		if ((m->flags & (KB_MATCH_START_INCL | KB_MATCH_START_EXCL)) &&
+		    (rc = key_add(ix, m->version_start, strlen(m->version_start), &r->key, &r->klen,
+				  &r->pre)) != 0)
+			return rc < 0 ? 0 : rc;
+		if ((m->flags & (KB_MATCH_END_INCL | KB_MATCH_END_EXCL)) &&
+		    (rc = key_add(ix, m->version_end, strlen(m->version_end), &r->ekey, &r->eklen,
+				  NULL)) != 0)
+			return rc < 0 ? 0 : rc;
+		r->kind = VIX_RANGE;
+		return 0;
+	}
+	if (va.len > 256 || ua.len > 256)
+		return 0;
+	memcpy(full, va.v, va.len);
+	n[0] = va.len;
+	if (ua.kind == CPE_VALUE) {
+		if (ua.v[0] >= '0' && ua.v[0] <= '9')
+			full[n[0]++] = '.';
+		memcpy(full + n[0], ua.v, ua.len);
+		n[0] += ua.len;
+	}
+	if ((rc = key_add(ix, full, n[0], &r->key, &r->klen, &r->pre)) != 0)
+		return rc < 0 ? 0 : rc;
+	r->kind = ua.kind == CPE_ANY ? VIX_EXACT_ANYUPD : VIX_EXACT;
+	return 0;
+}
+
+static const uint8_t *key_of(const struct vuln_index *ix, uint32_t off)
+{
+	return ix->keys + off;
+}
+
+int vix_qver_set(struct vix_qver *qv, const char *v)
+{
+	size_t n = strlen(v), base = vkey_base_len(v, n);
+
+	if (vkey_encode(v, n, qv->f, sizeof(qv->f), &qv->fn) != 0)
+		return -1;
+	qv->fpre = vkey_prefix(qv->f, qv->fn);
+	qv->has_base = base < n;
+	qv->bn = 0;
+	qv->bpre = 0;
+	if (qv->has_base) {
+		if (vkey_encode(v, base, qv->b, sizeof(qv->b), &qv->bn) != 0)
+			return -1;
+		qv->bpre = vkey_prefix(qv->b, qv->bn);
+	}
+	return 0;
+}
+
+static int row_key_cmp(const struct vuln_index *ix, const struct vix_row *r, const uint8_t *k,
+		       size_t kn, uint64_t kpre)
+{
+	if (r->pre != kpre)
+		return r->pre < kpre ? -1 : 1;
+	return vkey_cmp(key_of(ix, r->key), r->klen, k, kn);
+}
+
+int vix_key_eq(const struct vuln_index *ix, const struct vix_row *r, const uint8_t *k, size_t kn,
+	       uint64_t kpre)
+{
+	return row_key_cmp(ix, r, k, kn, kpre) == 0;
+}
+
+size_t vix_exact_lower(const struct vuln_index *ix, const struct vix_prod *p, const uint8_t *k,
+		       size_t kn, uint64_t kpre)
+{
+	const struct vix_row *rows = ix->rows + p->first;
+	size_t lo = 0, hi = p->nexact, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (row_key_cmp(ix, &rows[mid], k, kn, kpre) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* the bounds of r around key k (in_bounds of range.c) */
+static int in_bounds(const struct vuln_index *ix, const struct vix_row *r, const uint8_t *k,
+		     size_t kn)
+{
+	int c;
+
+	if (r->flags & (KB_MATCH_START_INCL | KB_MATCH_START_EXCL)) {
+		c = vkey_cmp(k, kn, key_of(ix, r->key), r->klen);
+		if (c < 0 || (c == 0 && !(r->flags & KB_MATCH_START_INCL)))
+			return 0;
+	}
+	if (r->flags & (KB_MATCH_END_INCL | KB_MATCH_END_EXCL)) {
+		c = vkey_cmp(k, kn, key_of(ix, r->ekey), r->eklen);
+		if (c > 0 || (c == 0 && !(r->flags & KB_MATCH_END_INCL)))
+			return 0;
+	}
+	return 1;
+}
+
+void vix_row_match(const struct vuln_index *ix, const struct vix_row *r, const struct vix_qver *qv,
+		   struct cpe_result *res)
+{
+	res->conf = MATCH_NONE;
+	res->flags = 0;
+	switch (r->kind) {
+	case VIX_ALL:
+		res->conf = MATCH_LOW;
+		res->flags = CPE_MF_ALL_VERSIONS;
+		return;
+	case VIX_EXACT:
+	case VIX_EXACT_ANYUPD:
+		if (row_key_cmp(ix, r, qv->f, qv->fn, qv->fpre) == 0) {
+			res->conf = MATCH_HIGH;
+		} else if (r->kind == VIX_EXACT_ANYUPD && qv->has_base &&
+			   row_key_cmp(ix, r, qv->b, qv->bn, qv->bpre) == 0) {
+			res->conf = MATCH_MEDIUM;
+			res->flags = CPE_MF_UPDATE_GUESS;
+		}
+		return;
+	case VIX_RANGE:
+		if (in_bounds(ix, r, qv->f, qv->fn)) {
+			res->conf = MATCH_HIGH;
+		} else if ((r->flags & KB_MATCH_END_INCL) && qv->has_base &&
+			   vkey_cmp(qv->b, qv->bn, key_of(ix, r->ekey), r->eklen) == 0 &&
+			   in_bounds(ix, r, qv->b, qv->bn)) {
+			res->conf = MATCH_MEDIUM;
+			res->flags = CPE_MF_UPDATE_GUESS;
+		}
+		return;
+	default:
+		return;
+	}
+}
+
+/* ------------------------------------------------------ canon names */
+
+/* "vendor:product" unescaped and lower-cased into out; -1 when it has no
+ * separator or does not fit */
+static int canon_name(const char *vp, char *out, size_t size)
+{
+	size_t i, o = 0;
+	int sep = 0;
+
+	for (i = 0; vp[i]; i++) {
+		char c = vp[i];
+
+		if (c == '\\' && vp[i + 1]) {
+			c = vp[++i];
+		} else if (c == ':' && !sep) {
+			sep = 1;
+			c = '\x01'; /* values may hold ':' */
+		}
+		if (o + 2 > size)
+			return -1;
+		out[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+	}
+	out[o] = '\0';
+	return sep ? 0 : -1;
+}
+
+/* the id of a canonical name, added when new; VIX_NIL on failure */
+static uint32_t canon_id(struct vuln_index *ix, const char *vp)
+{
+	char name[512];
+	size_t n, h;
+	uint32_t s;
+
+	if (canon_name(vp, name, sizeof(name)) != 0)
+		return VIX_NIL;
+	n = strlen(name);
+	if ((ix->ncanon + 1) * 2 > ix->cmask + 1) {
+		size_t ncap = (ix->cmask + 1) * 2, i;
+		uint32_t *ns = calloc(ncap, sizeof(*ns));
+
+		if (!ns)
+			return VIX_NIL;
+		for (i = 0; i <= ix->cmask; i++) {
+			const char *e;
+
+			if (!(s = ix->cslots[i]))
+				continue;
+			e = ix->cpool + s - 1;
+			for (h = hash_mem(2166136261u, e, strlen(e)) & (ncap - 1); ns[h];
+			     h = (h + 1) & (ncap - 1))
+				;
+			ns[h] = s;
+		}
+		free(ix->cslots);
+		ix->cslots = ns;
+		ix->cmask = ncap - 1;
+	}
+	for (h = hash_mem(2166136261u, name, n) & ix->cmask; (s = ix->cslots[h]) != 0;
+	     h = (h + 1) & ix->cmask)
+		if (strcmp(ix->cpool + s - 1, name) == 0)
+			return s - 1;
+	if (ix->cpool_len + n + 1 >= UINT32_MAX ||
+	    grow((void **)&ix->cpool, &ix->cpool_cap, ix->cpool_len + n + 1, 1) != 0)
+		return VIX_NIL;
+	memcpy(ix->cpool + ix->cpool_len, name, n + 1);
+	ix->cslots[h] = (uint32_t)ix->cpool_len + 1;
+	ix->cpool_len += n + 1;
+	ix->ncanon++;
+	return ix->cslots[h] - 1;
+}
+
+/* ------------------------------------------------------- products */
+
+static uint32_t hash_vp(const char *vendor, const char *product)
+{
+	uint32_t h = hash_mem(2166136261u, vendor, strlen(vendor));
+
+	h = hash_mem(h, ":", 1);
+	return hash_mem(h, product, strlen(product));
+}
+
+/* vp_eq: is the KB key s vendor ":" product? */
+static int vp_eq(const char *s, const char *vendor, const char *product)
+{
+	size_t lv = strlen(vendor);
+
+	return strncmp(s, vendor, lv) == 0 && s[lv] == ':' && strcmp(s + lv + 1, product) == 0;
+}
+
+static uint32_t hash_key(const char *vp)
+{
+	return hash_mem(2166136261u, vp, strlen(vp));
 }
 
 /* find or add the product of vp; its index */
 static int prod_slot(struct vuln_index *ix, const char *vp, int add, size_t *out)
 {
-	size_t h = hash_str(vp, strlen(vp)) & ix->mask;
+	uint32_t hv = hash_key(vp);
+	size_t h = hv & ix->mask;
 
 	for (;; h = (h + 1) & ix->mask) {
 		uint32_t s = ix->slots[h];
@@ -87,135 +376,30 @@ static int prod_slot(struct vuln_index *ix, const char *vp, int add, size_t *out
 	if (!add)
 		return ERR_NOTFOUND;
 	ix->prods[ix->nprods].vp = vp;
+	ix->prods[ix->nprods].hash = hv;
 	ix->slots[h] = (uint32_t)++ix->nprods;
 	*out = ix->nprods - 1;
 	return 0;
 }
 
-/* one value attribute into the pool; kind per enum cpe_kind, -1 = slow */
-static int put_attr(struct vuln_index *ix, const char *f, size_t n, uint8_t *kind, uint32_t *off,
-		    uint8_t *len)
+const struct vix_prod *vix_find(const struct vuln_index *ix, const char *key_vendor,
+				const char *key_product)
 {
-	struct cpe_attr a;
+	uint32_t hv = hash_vp(key_vendor, key_product), s;
+	size_t h;
 
-	if (vuln_cpe_fast_attr(f, n, &a) != 0 || a.pre || a.post || a.len > 255)
-		return -1;
-	*kind = (uint8_t)a.kind;
-	*len = (uint8_t)a.len;
-	*off = 0;
-	if (a.kind == CPE_VALUE && (*off = pool_add(ix, a.v, a.len)) == 0)
-		return ERR_NOMEM;
-	return 0;
-}
+	for (h = hv & ix->mask; (s = ix->slots[h]) != 0; h = (h + 1) & ix->mask) {
+		const struct vix_prod *p = &ix->prods[s - 1];
 
-static int fill_row(struct vuln_index *ix, const struct kb_match *m, struct vix_row *r)
-{
-	const char *f[3];
-	size_t n[3];
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	r->cve = m->cve_index;
-	r->row = m->index;
-	r->flags = (uint8_t)m->flags;
-	if (strncmp(m->cpe, "cpe:2.3:", 8) != 0 || vuln_row_fields(m->cpe, f, n) != 0 ||
-	    n[0] != 1) {
-		r->slow = 1;
-		return 0;
+		if (p->hash == hv && vp_eq(p->vp, key_vendor, key_product))
+			return p;
 	}
-	r->part = f[0][0];
-	if ((rc = put_attr(ix, f[1], n[1], &r->vkind, &r->ver, &r->vlen)) != 0 ||
-	    (rc = put_attr(ix, f[2], n[2], &r->ukind, &r->upd, &r->ulen)) != 0) {
-		if (rc == ERR_NOMEM)
-			return rc;
-		r->slow = 1;
-		return 0;
-	}
-	if ((m->flags & (KB_MATCH_START_INCL | KB_MATCH_START_EXCL)) &&
-	    (r->start = pool_add(ix, m->version_start, strlen(m->version_start))) == 0)
-		return ERR_NOMEM;
-	if ((m->flags & (KB_MATCH_END_INCL | KB_MATCH_END_EXCL)) &&
-	    (r->end = pool_add(ix, m->version_end, strlen(m->version_end))) == 0)
-		return ERR_NOMEM;
-	vix_lead(r->vkind == CPE_VALUE ? ix->pool + r->ver : "",
-		 r->vkind == CPE_VALUE ? r->vlen : 0, &r->lead_v);
-	vix_lead(r->start ? ix->pool + r->start : "", r->start ? strlen(ix->pool + r->start) : 0,
-		 &r->lead_s);
-	vix_lead(r->end ? ix->pool + r->end : "", r->end ? strlen(ix->pool + r->end) : 0,
-		 &r->lead_e);
-	return 0;
+	return NULL;
 }
 
-/* one number at v[*i..]: VIX_NONE unless 1-9 digits */
-static uint32_t lead_num(const char *v, size_t len, size_t *i)
+const struct vix_row *vix_rows(const struct vuln_index *ix, const struct vix_prod *p)
 {
-	uint32_t n = 0;
-	size_t k = *i;
-
-	while (k < len && v[k] >= '0' && v[k] <= '9') {
-		if (k - *i >= 9)
-			return VIX_NONE;
-		n = n * 10 + (uint32_t)(v[k++] - '0');
-	}
-	if (k == *i)
-		return VIX_NONE;
-	*i = k;
-	return n;
-}
-
-static int is_sep(char c)
-{
-	return c == '.' || c == '-' || c == '_';
-}
-
-/*
- * Versions compare token by token, numbers numerically (version_cmp_upstream),
- * so when both sides start with clean numbers, the first two decide unless
- * equal. A number is unsure when a zero might be dropped (a zero at the end
- * or before letters: "2.0" == "2", "2.0rc1" == "2rc1") or when letters
- * follow the first number ("1rc1": a pre-release word).
- */
-void vix_lead(const char *v, size_t len, struct vix_lead *out)
-{
-	size_t i = 0;
-
-	out->a = out->b = VIX_NONE;
-	out->a = lead_num(v, len, &i);
-	if (out->a == VIX_NONE || out->a == 0 || (i < len && !is_sep(v[i]))) {
-		out->a = VIX_NONE;
-		return;
-	}
-	if (i + 1 >= len || !is_sep(v[i]))
-		return; /* "9": no second number */
-	i++;
-	out->b = lead_num(v, len, &i);
-	if (out->b == 0 && !(i + 1 < len && is_sep(v[i]) && v[i + 1] >= '0' && v[i + 1] <= '9'))
-		out->b = VIX_NONE; /* a zero that might be dropped */
-}
-
-/* compare (a, b) pairs as far as both are known: -1, 0 (equal or unsure), 1 */
-static int lead_cmp(const struct vix_lead *x, const struct vix_lead *y)
-{
-	if (x->a == VIX_NONE || y->a == VIX_NONE)
-		return 0;
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
-	if (x->b == VIX_NONE || y->b == VIX_NONE)
-		return 0;
-	if (x->b != y->b)
-		return x->b < y->b ? -1 : 1;
-	return 0;
-}
-
-int vix_may_match(const struct vix_row *r, const struct vix_lead *lead)
-{
-	if (!r->start && !r->end)
-		return r->vkind != CPE_VALUE || lead_cmp(lead, &r->lead_v) == 0;
-	if (r->start && lead_cmp(lead, &r->lead_s) < 0)
-		return 0;
-	if (r->end && lead_cmp(lead, &r->lead_e) > 0)
-		return 0;
-	return 1;
+	return ix->rows + p->first;
 }
 
 static int build_products(struct vuln_index *ix, size_t nmatch, size_t nprod)
@@ -230,7 +414,7 @@ static int build_products(struct vuln_index *ix, size_t nmatch, size_t nprod)
 	ix->prods = calloc(nprod + 1, sizeof(*ix->prods));
 	if (!ix->slots || !ix->prods)
 		return ERR_NOMEM;
-	/* count the vulnerable rows of each product */
+	/* count the vulnerable rows of each product (in nother for now) */
 	for (i = 0; i < nmatch; i++) {
 		if (kb_match_at(ix->kb, (uint32_t)i, &m) != 0)
 			return ERR_RANGE;
@@ -238,23 +422,339 @@ static int build_products(struct vuln_index *ix, size_t nmatch, size_t nprod)
 			continue;
 		if (prod_slot(ix, m.vendor_product, ix->nprods < nprod, &p) != 0)
 			return ERR_PARSE;
-		ix->prods[p].n++;
+		ix->prods[p].nother++;
 		ix->nrows++;
 	}
 	for (i = 0, p = 0; i < ix->nprods; i++) {
 		ix->prods[i].first = (uint32_t)p;
-		p += ix->prods[i].n;
-		ix->prods[i].n = 0;
+		p += ix->prods[i].nother;
+		ix->prods[i].nother = 0;
 	}
 	return 0;
 }
 
+static int exact_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct vuln_index *ix = ctx;
+	const struct vix_row *x = a, *y = b;
+	int c = row_key_cmp(ix, x, key_of(ix, y->key), y->klen, y->pre);
+
+	if (c)
+		return c;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* product p's block in KB order -> exact rows sorted by key, then the rest */
+static int sort_block(struct vuln_index *ix, struct vix_prod *p, struct vix_row **tmp, size_t *tcap)
+{
+	struct vix_row *b = ix->rows + p->first;
+	size_t n = p->nother, i, ne = 0, no = 0;
+
+	if (grow((void **)tmp, tcap, n + 1, sizeof(**tmp)) != 0)
+		return ERR_NOMEM;
+	for (i = 0; i < n; i++)
+		if (b[i].kind == VIX_EXACT || b[i].kind == VIX_EXACT_ANYUPD)
+			b[ne++] = b[i];
+		else
+			(*tmp)[no++] = b[i];
+	memcpy(b + ne, *tmp, no * sizeof(*b));
+	if (ne > 1)
+		qsort_r(b, ne, sizeof(*b), exact_cmp, ix);
+	p->nexact = (uint32_t)ne;
+	p->nother = (uint32_t)no;
+	return 0;
+}
+
+static int alias_found(const char *a, const char *b, void *ctx)
+{
+	(void)a;
+	(void)b;
+	*(int *)ctx = 1;
+	return 1;
+}
+
+/* split a KB key at its first unescaped ':'; -1 when there is none */
+static int key_split(const char *vp, size_t *vlen)
+{
+	size_t i;
+
+	for (i = 0; vp[i]; i++) {
+		if (vp[i] == '\\' && vp[i + 1])
+			i++;
+		else if (vp[i] == ':') {
+			*vlen = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* VIXP_TABLE and VIXP_ALIASES of every product, and their canon ids */
+static int product_flags(struct vuln_index *ix)
+{
+	const struct cpe_product *all;
+	uint8_t *mark = NULL;
+	uint32_t *ids;
+	size_t n, i, vl;
+	int r = 0;
+
+	for (i = 0; i < ix->nprods; i++) {
+		struct vix_prod *p = &ix->prods[i];
+		char vendor[512];
+		int found = 0;
+
+		p->canon = canon_id(ix, p->vp);
+		if (key_split(p->vp, &vl) != 0 || vl + 1 > sizeof(vendor)) {
+			p->flags |= VIXP_ALIASES; /* unusual key: ask the KB every time */
+			continue;
+		}
+		memcpy(vendor, p->vp, vl);
+		vendor[vl] = '\0';
+		vq_ignore(kb_aliases(ix->kb, vendor, p->vp + vl + 1, alias_found, &found));
+		if (found)
+			p->flags |= VIXP_ALIASES;
+	}
+	/* a product-table entry marks the products it may name (a superset:
+	 * the query still compares the names); ids are pool offsets */
+	all = cpe_products_all(&n);
+	ids = calloc(n + 1, sizeof(*ids));
+	if (!ids)
+		return ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		char name[512];
+
+		snprintf(name, sizeof(name), "%s:%s", all[i].vendor, all[i].product);
+		ids[i] = canon_id(ix, name);
+	}
+	mark = calloc(ix->cpool_len + 1, 1);
+	if (!mark) {
+		free(ids);
+		return ERR_NOMEM;
+	}
+	for (i = 0; i < n; i++)
+		if (ids[i] != VIX_NIL)
+			mark[ids[i]] = 1;
+	for (i = 0; i < ix->nprods; i++)
+		if (ix->prods[i].canon == VIX_NIL || mark[ix->prods[i].canon])
+			ix->prods[i].flags |= VIXP_TABLE;
+	free(ids);
+	free(mark);
+	return r;
+}
+
+/* ------------------------------------------------------- CVE facts */
+
+static int has_windows_word(const char *s)
+{
+	for (; *s; s++)
+		if ((*s | 0x20) == 'w' && strncasecmp(s, "windows", 7) == 0)
+			return 1;
+	return 0;
+}
+
+static int rows_name_windows(const struct kb *kb, uint32_t first, uint32_t n)
+{
+	struct kb_match m;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (kb_match_at(kb, first + i, &m) == 0 &&
+		    strncmp(m.vendor_product, "microsoft:windows", 17) == 0)
+			return 1;
+	return 0;
+}
+
+/* the span of rows build_config reads: [*base, *end) */
+static int node_span(const struct kb *kb, const struct kb_cve_info *info, uint32_t *base,
+		     uint32_t *end)
+{
+	struct kb_node kn;
+	uint32_t i;
+
+	*base = UINT32_MAX;
+	*end = 0;
+	for (i = 0; i < info->n_nodes; i++) {
+		if (kb_node(kb, info->first_node + i, &kn) != 0)
+			return ERR_RANGE;
+		if (!kn.n_match)
+			continue;
+		if (kn.first_match < *base)
+			*base = kn.first_match;
+		if (kn.first_match + kn.n_match > *end)
+			*end = kn.first_match + kn.n_match;
+	}
+	if (*base == UINT32_MAX)
+		*base = *end = 0;
+	return 0;
+}
+
+/* the Windows rule's inputs as pure_or and build_config compute them */
+static int windows_facts(const struct vuln_index *ix, const struct kb_cve_info *info, uint8_t *fl)
+{
+	struct kb_node kn;
+	uint32_t i, base, end;
+	int rows = 0, r;
+
+	if (!has_windows_word(info->description) || !vuln_windows_only(info->description))
+		return 0;
+	for (i = 0; i < info->n_nodes && !rows; i++) {
+		if ((r = kb_node(ix->kb, info->first_node + i, &kn)) != 0)
+			return r;
+		rows = rows_name_windows(ix->kb, kn.first_match, kn.n_match);
+	}
+	if (!rows)
+		*fl |= VIXC_WIN_OR;
+	if ((r = node_span(ix->kb, info, &base, &end)) != 0)
+		return r;
+	if (!rows_name_windows(ix->kb, base, end - base))
+		*fl |= VIXC_WIN_CX;
+	return 0;
+}
+
+/* a compact copy of complex CVE info's configuration, or VIXC_FALLBACK */
+static int build_cx(struct vuln_index *ix, const struct kb_cve_info *info)
+{
+	struct vix_cx *cx;
+	struct kb_node kn;
+	uint32_t i, base, end, *last = NULL;
+	uint8_t *depth = NULL;
+	int r;
+
+	if ((r = node_span(ix->kb, info, &base, &end)) != 0)
+		return r;
+	if (grow((void **)&ix->cx, &ix->cx_cap, ix->ncx + 1, sizeof(*ix->cx)) ||
+	    grow((void **)&ix->cxnodes, &ix->cxnodes_cap, ix->ncxnodes + info->n_nodes + 1,
+		 sizeof(*ix->cxnodes)) ||
+	    grow((void **)&ix->cxrows, &ix->cxrows_cap, ix->ncxrows + (end - base) + 1,
+		 sizeof(*ix->cxrows)))
+		return ERR_NOMEM;
+	/* cxcanon grows with cxrows */
+	{
+		uint32_t *nc = realloc(ix->cxcanon, ix->cxrows_cap * sizeof(*nc));
+
+		if (!nc)
+			return ERR_NOMEM;
+		ix->cxcanon = nc;
+	}
+	depth = calloc(info->n_nodes + 1, 1);
+	last = malloc((info->n_nodes + 1) * sizeof(*last));
+	if (!depth || !last) {
+		r = ERR_NOMEM;
+		goto out;
+	}
+	cx = &ix->cx[ix->ncx];
+	cx->node0 = (uint32_t)ix->ncxnodes;
+	cx->nnodes = info->n_nodes;
+	cx->row0 = (uint32_t)ix->ncxrows;
+	cx->nrows = end - base;
+	cx->first_child = VIX_NIL;
+	for (i = 0; i <= info->n_nodes; i++)
+		last[i] = VIX_NIL; /* [0]: the root's last child; [k + 1]: node k's */
+	for (i = 0; i < info->n_nodes; i++) {
+		struct vix_node *nd = &ix->cxnodes[cx->node0 + i];
+		uint32_t pl; /* parent's slot in depth/last */
+
+		if ((r = kb_node(ix->kb, info->first_node + i, &kn)) != 0)
+			goto out;
+		pl = kn.parent == KB_NODE_NONE ? 0 : kn.parent - info->first_node + 1;
+		if (pl > i) {
+			r = ERR_RANGE;
+			goto out;
+		}
+		depth[i + 1] = (uint8_t)(depth[pl] + 1);
+		if (depth[i + 1] >= CPE_CONFIG_MAX_DEPTH) {
+			ix->cflags[info->index] |= VIXC_FALLBACK;
+			r = 0;
+			goto out;
+		}
+		nd->op = kn.op == KB_OP_AND ? CPE_OP_AND : CPE_OP_OR;
+		nd->negate = kn.negate != 0;
+		nd->first_row = kn.n_match ? kn.first_match - base : 0;
+		nd->nrows = kn.n_match;
+		nd->first_child = nd->next = VIX_NIL;
+		if (last[pl] == VIX_NIL) {
+			if (pl == 0)
+				cx->first_child = i;
+			else
+				ix->cxnodes[cx->node0 + pl - 1].first_child = i;
+		} else {
+			ix->cxnodes[cx->node0 + last[pl]].next = i;
+		}
+		last[pl] = i;
+	}
+	for (i = 0; i < end - base; i++) {
+		struct vix_row *row = &ix->cxrows[cx->row0 + i];
+		struct kb_match m;
+
+		if ((r = kb_match_at(ix->kb, base + i, &m)) != 0 ||
+		    (r = fill_row(ix, &m, row)) != 0)
+			goto out;
+		ix->cxcanon[cx->row0 + i] = canon_id(ix, m.vendor_product);
+		if (row->kind == VIX_SLOW || strchr(m.vendor_product, '\\') ||
+		    !strchr(m.vendor_product, ':') || ix->cxcanon[cx->row0 + i] == VIX_NIL) {
+			ix->cflags[info->index] |= VIXC_FALLBACK;
+			r = 0;
+			goto out;
+		}
+	}
+	ix->ncxnodes += info->n_nodes;
+	ix->ncxrows += end - base;
+	ix->cxmap[info->index] = (uint32_t)++ix->ncx;
+	r = 0;
+out:
+	free(depth);
+	free(last);
+	return r;
+}
+
+/* the facts of every CVE some indexed row belongs to */
+static int build_cves(struct vuln_index *ix, size_t ncves, size_t nnodes)
+{
+	struct kb_cve_info info;
+	struct kb_node kn;
+	size_t i;
+	int r;
+
+	for (i = 0; i < ix->nrows; i++)
+		ix->cflags[ix->rows[i].cve] |= VIXC_KNOWN;
+	for (i = 0; i < nnodes; i++) {
+		if ((r = kb_node(ix->kb, (uint32_t)i, &kn)) != 0)
+			return r;
+		if (kn.cve_index < ncves && (kn.op == KB_OP_AND || kn.negate))
+			ix->cflags[kn.cve_index] |= VIXC_COMPLEX;
+	}
+	for (i = 0; i < ncves; i++) {
+		uint8_t *fl = &ix->cflags[i];
+
+		if (!(*fl & VIXC_KNOWN))
+			continue;
+		if ((r = kb_cve_at(ix->kb, (uint32_t)i, &info)) != 0)
+			return r;
+		if (info.flags & KB_CVE_REJECTED)
+			*fl |= VIXC_REJECTED;
+		if ((r = windows_facts(ix, &info, fl)) != 0)
+			return r;
+		if ((*fl & VIXC_COMPLEX) && !(*fl & VIXC_REJECTED) &&
+		    (r = build_cx(ix, &info)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+unsigned vix_cve_flags(const struct vuln_index *ix, uint32_t cve)
+{
+	return ix->cflags[cve];
+}
+
+/* ---------------------------------------------------------- build */
+
 int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 {
 	struct vuln_index *ix = calloc(1, sizeof(*ix));
+	struct vix_row *tmp = NULL;
+	size_t tcap = 0;
 	struct kb_counts kc;
 	struct kb_match m;
-	struct kb_node kn;
 	size_t i, p;
 	int r;
 
@@ -265,8 +765,11 @@ int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 	if ((r = build_products(ix, kc.match_rows, kc.products)) != 0)
 		goto fail;
 	ix->rows = malloc((ix->nrows + 1) * sizeof(*ix->rows));
-	ix->complex = calloc(kc.cves / 8 + 1, 1);
-	if (!ix->rows || !ix->complex || pool_add(ix, "", 0) != 0) {
+	ix->cflags = calloc((size_t)kc.cves + 1, 1);
+	ix->cxmap = calloc((size_t)kc.cves + 1, sizeof(*ix->cxmap));
+	ix->cmask = 1023;
+	ix->cslots = calloc(ix->cmask + 1, sizeof(*ix->cslots));
+	if (!ix->rows || !ix->cflags || !ix->cxmap || !ix->cslots) {
 		r = ERR_NOMEM;
 		goto fail;
 	}
@@ -281,22 +784,30 @@ int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 		if ((r = prod_slot(ix, m.vendor_product, 0, &p)) != 0)
 			goto fail;
 		pr = &ix->prods[p];
-		if ((r = fill_row(ix, &m, &ix->rows[pr->first + pr->n])) != 0)
+		if ((r = fill_row(ix, &m, &ix->rows[pr->first + pr->nother])) != 0)
 			goto fail;
-		pr->n++;
-	}
-	for (i = 0; i < kc.nodes; i++) {
-		if ((r = kb_node(kb, (uint32_t)i, &kn)) != 0)
+		if (ix->rows[pr->first + pr->nother].cve >= kc.cves) {
+			r = ERR_RANGE;
 			goto fail;
-		if (kn.op == KB_OP_AND || kn.negate)
-			ix->complex[kn.cve_index / 8] |= (uint8_t)(1u << (kn.cve_index % 8));
+		}
+		pr->nother++;
 	}
+	for (i = 0; i < ix->nprods; i++)
+		if ((r = sort_block(ix, &ix->prods[i], &tmp, &tcap)) != 0)
+			goto fail;
+	if ((r = product_flags(ix)) != 0 || (r = build_cves(ix, kc.cves, kc.nodes)) != 0)
+		goto fail;
+	free(tmp);
 	ix->bytes = sizeof(*ix) + (ix->mask + 1) * sizeof(*ix->slots) +
 		    (kc.products + 1) * sizeof(*ix->prods) + (ix->nrows + 1) * sizeof(*ix->rows) +
-		    ix->pool_cap + kc.cves / 8 + 1;
+		    ix->keys_cap + ((size_t)kc.cves + 1) * (1 + sizeof(*ix->cxmap)) +
+		    ix->cx_cap * sizeof(*ix->cx) + ix->cxnodes_cap * sizeof(*ix->cxnodes) +
+		    ix->cxrows_cap * (sizeof(*ix->cxrows) + sizeof(*ix->cxcanon)) + ix->cpool_cap +
+		    (ix->cmask + 1) * sizeof(*ix->cslots);
 	*out = ix;
 	return 0;
 fail:
+	free(tmp);
 	vuln_index_free(ix);
 	return r;
 }
@@ -308,8 +819,15 @@ void vuln_index_free(struct vuln_index *ix)
 	free(ix->prods);
 	free(ix->slots);
 	free(ix->rows);
-	free(ix->pool);
-	free(ix->complex);
+	free(ix->keys);
+	free(ix->cflags);
+	free(ix->cxmap);
+	free(ix->cx);
+	free(ix->cxnodes);
+	free(ix->cxrows);
+	free(ix->cxcanon);
+	free(ix->cpool);
+	free(ix->cslots);
 	free(ix);
 }
 
@@ -323,57 +841,172 @@ const struct kb *vuln_index_kb(const struct vuln_index *ix)
 	return ix->kb;
 }
 
-int vix_lookup(const struct vuln_index *ix, const char *key_vendor, const char *key_product,
-	       const struct vix_row **rows, size_t *n)
+/* --------------------------------------------- configuration eval */
+
+/* cpe_config_eval's three-valued evaluation (src/cpe/range.c), over the
+ * compact copy, for a platform that holds no CPEs */
+enum { TRI_FALSE = 0, TRI_UNKNOWN, TRI_TRUE };
+
+struct ev {
+	int v;
+	enum match_conf conf;
+	unsigned flags;
+	int hit;
+};
+
+struct cx_target {
+	const struct vuln_index *ix;
+	const struct vix_cx *cx;
+	uint32_t canon;
+	char part;
+	const struct vix_qver *qv;
+	const struct cpe_platform *pl;
+};
+
+static char low(char c)
 {
-	char key[2 * VQ_NAME_MAX + 2];
-	int len = snprintf(key, sizeof(key), "%s:%s", key_vendor, key_product);
-	size_t h;
+	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
 
-	*rows = NULL;
-	*n = 0;
-	if (len < 0 || (size_t)len >= sizeof(key))
-		return ERR_NOTFOUND;
-	for (h = hash_str(key, (size_t)len) & ix->mask; ix->slots[h]; h = (h + 1) & ix->mask) {
-		const struct vix_prod *p = &ix->prods[ix->slots[h] - 1];
+static unsigned part_known_bit(char part)
+{
+	switch (part) {
+	case 'o':
+	case 'O':
+		return CPE_PLAT_OS;
+	case 'h':
+	case 'H':
+		return CPE_PLAT_HW;
+	case 0:
+	case '-':
+		return CPE_PLAT_OS | CPE_PLAT_HW | CPE_PLAT_APPS;
+	default:
+		return CPE_PLAT_APPS;
+	}
+}
 
-		if (strcmp(p->vp, key) == 0) {
-			*rows = ix->rows + p->first;
-			*n = p->n;
-			return 0;
+static void cx_row(const struct cx_target *t, uint32_t i, struct ev *e)
+{
+	const struct vix_row *r = &t->ix->cxrows[t->cx->row0 + i];
+	struct cpe_result res;
+	unsigned need;
+
+	memset(e, 0, sizeof(*e));
+	if (t->ix->cxcanon[t->cx->row0 + i] == t->canon &&
+	    (r->part == 0 || low(r->part) == low(t->part))) {
+		vix_row_match(t->ix, r, t->qv, &res);
+		if (res.conf != MATCH_NONE) {
+			e->v = TRI_TRUE;
+			e->conf = res.conf;
+			e->flags = res.flags;
+			e->hit = (r->flags & KB_MATCH_VULNERABLE) != 0;
+		}
+		return;
+	}
+	need = part_known_bit(r->part);
+	if (t->pl && (t->pl->known & need) == need)
+		return; /* FALSE */
+	e->v = TRI_UNKNOWN;
+	e->conf = MATCH_HIGH;
+}
+
+static int better(const struct ev *a, const struct ev *b)
+{
+	if (a->hit != b->hit)
+		return a->hit;
+	if (a->v != b->v)
+		return a->v > b->v;
+	return a->conf > b->conf;
+}
+
+static void combine(int op, struct ev *acc, const struct ev *c, int first)
+{
+	if (first) {
+		*acc = *c;
+		return;
+	}
+	if (op == CPE_OP_OR) {
+		if (better(c, acc))
+			*acc = *c;
+		return;
+	}
+	if (acc->v == TRI_FALSE || c->v == TRI_FALSE) {
+		memset(acc, 0, sizeof(*acc));
+		return;
+	}
+	if (c->conf < acc->conf)
+		acc->conf = c->conf;
+	acc->hit = acc->hit || c->hit;
+	acc->flags |= c->flags;
+	if (c->v == TRI_UNKNOWN || acc->v == TRI_UNKNOWN) {
+		acc->v = TRI_UNKNOWN;
+		acc->flags |= CPE_MF_PLATFORM_UNKNOWN;
+	}
+}
+
+/* node k (VIX_NIL: the root, an OR without rows) */
+static void cx_node(const struct cx_target *t, uint32_t k, struct ev *out)
+{
+	const struct vix_node *n = k == VIX_NIL ? NULL : &t->ix->cxnodes[t->cx->node0 + k];
+	uint32_t i, c;
+	int op = n ? n->op : CPE_OP_OR, first = 1;
+	struct ev acc, e;
+
+	memset(&acc, 0, sizeof(acc));
+	for (i = 0; n && i < n->nrows; i++) {
+		cx_row(t, n->first_row + i, &e);
+		combine(op, &acc, &e, first);
+		first = 0;
+	}
+	for (c = n ? n->first_child : t->cx->first_child; c != VIX_NIL;
+	     c = t->ix->cxnodes[t->cx->node0 + c].next) {
+		cx_node(t, c, &e);
+		combine(op, &acc, &e, first);
+		first = 0;
+	}
+	if (first)
+		memset(&acc, 0, sizeof(acc));
+	if (n && n->negate) {
+		if (acc.v == TRI_TRUE) {
+			memset(&acc, 0, sizeof(acc));
+		} else if (acc.v == TRI_FALSE) {
+			acc.v = TRI_TRUE;
+			acc.conf = MATCH_HIGH;
+			acc.flags = CPE_MF_NEGATED;
+			acc.hit = 0;
+		} else {
+			acc.hit = 0;
+			acc.conf = MATCH_HIGH;
+			acc.flags = 0;
 		}
 	}
-	return ERR_NOTFOUND;
+	*out = acc;
 }
 
-void vix_row_range(const struct vuln_index *ix, const struct vix_row *r, struct cpe_range *out)
+void vix_cx_eval(const struct vuln_index *ix, uint32_t cve, uint32_t canon, char part,
+		 const struct vix_qver *qv, const struct cpe_platform *pl, struct cpe_result *res)
 {
-	struct cpe_attr *a;
+	struct cx_target t;
+	struct ev e;
 
-	a = &out->cpe.attr[CPE_PART];
-	a->kind = CPE_VALUE;
-	a->pre = a->post = 0;
-	a->v = &r->part;
-	a->len = 1;
-	a = &out->cpe.attr[CPE_VERSION];
-	a->kind = (enum cpe_kind)r->vkind;
-	a->pre = a->post = 0;
-	a->v = ix->pool + r->ver;
-	a->len = r->vlen;
-	a = &out->cpe.attr[CPE_UPDATE];
-	a->kind = (enum cpe_kind)r->ukind;
-	a->pre = a->post = 0;
-	a->v = ix->pool + r->upd;
-	a->len = r->ulen;
-	out->start =
-	    (r->flags & (KB_MATCH_START_INCL | KB_MATCH_START_EXCL)) ? ix->pool + r->start : NULL;
-	out->start_incl = (r->flags & KB_MATCH_START_INCL) != 0;
-	out->end = (r->flags & (KB_MATCH_END_INCL | KB_MATCH_END_EXCL)) ? ix->pool + r->end : NULL;
-	out->end_incl = (r->flags & KB_MATCH_END_INCL) != 0;
-	out->vulnerable = true;
-}
-
-int vix_complex(const struct vuln_index *ix, uint32_t cve)
-{
-	return (ix->complex[cve / 8] >> (cve % 8)) & 1;
+	res->conf = MATCH_NONE;
+	res->flags = 0;
+	if (!ix->cxmap[cve])
+		return;
+	t.ix = ix;
+	t.cx = &ix->cx[ix->cxmap[cve] - 1];
+	t.canon = canon;
+	t.part = part;
+	t.qv = qv;
+	t.pl = pl;
+	cx_node(&t, VIX_NIL, &e);
+	if (!e.hit || e.v == TRI_FALSE)
+		return;
+	res->conf = e.conf;
+	res->flags = e.flags;
+	if (e.v == TRI_UNKNOWN) {
+		if (res->conf > MATCH_LOW)
+			res->conf = MATCH_LOW;
+		res->flags |= CPE_MF_PLATFORM_UNKNOWN;
+	}
 }

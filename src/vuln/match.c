@@ -5,6 +5,7 @@
  * copies) and evaluated with cpe_config_eval against the product and what
  * is known about its platform. docs/vulns.md has the confidence rules.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,7 +25,11 @@ static char lower(char c)
 
 void vq_init(struct vuln_query *q, const struct kb *kb)
 {
-	memset(q, 0, sizeof(*q));
+	/* everything but the vendor:product slots (those past nvp are never
+	 * read, and clearing 6 KB per lookup shows in bulk matching) */
+	memset(q, 0, offsetof(struct vuln_query, vps));
+	memset((char *)q + offsetof(struct vuln_query, nvp), 0,
+	       sizeof(*q) - offsetof(struct vuln_query, nvp));
 	q->kb = kb;
 }
 
@@ -92,6 +97,8 @@ int vq_add_vp(struct vuln_query *q, char part, const char *vendor, size_t vlen, 
 			return 0;
 	if (q->nvp >= VQ_MAX_VP)
 		return ERR_TOO_BIG;
+	if (q->ix)
+		vp.ixp = vix_find(q->ix, vp.key_vendor, vp.key_product);
 	q->vps[q->nvp++] = vp;
 	return 0;
 }
@@ -147,12 +154,15 @@ void vq_widen(struct vuln_query *q)
 {
 	size_t i, n = q->nvp;
 
+	/* the index knows which of its products have siblings or aliases */
 	for (i = 0; i < n; i++)
-		add_siblings(q, &q->vps[i]);
+		if (!q->vps[i].ixp || (q->vps[i].ixp->flags & VIXP_TABLE))
+			add_siblings(q, &q->vps[i]);
 	n = q->nvp;
 	for (i = 0; i < n && q->kb; i++)
-		vq_ignore(kb_aliases(q->kb, q->vps[i].key_vendor, q->vps[i].key_product,
-				     add_alias_cb, q));
+		if (!q->vps[i].ixp || (q->vps[i].ixp->flags & VIXP_ALIASES))
+			vq_ignore(kb_aliases(q->kb, q->vps[i].key_vendor, q->vps[i].key_product,
+					     add_alias_cb, q));
 }
 
 /* ------------------------------------------------- borrowed CPE parse */
@@ -413,7 +423,7 @@ static int build_config(const struct kb *kb, const struct kb_cve_info *info, str
  * using Apache and PHP-CGI on Windows") without naming another OS? NVD
  * writes some of these with no OS condition at all (CVE-2024-4577).
  */
-TESTABLE int vuln_windows_only(const char *desc)
+int vuln_windows_only(const char *desc)
 {
 	static const char *const on[] = {
 	    " on windows",	    "for windows",	     "windows only",   "windows-only",
@@ -465,6 +475,13 @@ struct cand {
 	uint8_t mflags; /* its enum cpe_match_flag bits */
 };
 
+/* A row of one product that matched (the index path gathers these, then
+ * keeps the first row with the best confidence per CVE, as the KB walk). */
+struct tup {
+	uint32_t cve, row;
+	uint8_t conf, flags;
+};
+
 struct collect {
 	const struct vuln_query *q;
 	struct cpe target;
@@ -473,6 +490,10 @@ struct collect {
 	struct cand *v;
 	size_t n, cap;
 	int err;
+	int use_ix; /* the index path (q->ix, a version that keys) */
+	struct vix_qver qv;
+	struct tup *t;
+	size_t tn, tcap;
 };
 
 /*
@@ -597,32 +618,101 @@ static int collect_cb(const struct kb_match *m, void *ctx)
 	return collect_add(c, m->cve_index, m->index, &res);
 }
 
-/* collect_index: the same over the index's copy of the product's rows */
+static int tup_add(struct collect *c, uint32_t cve, uint32_t row, const struct cpe_result *res)
+{
+	if (c->tn == c->tcap &&
+	    reserve((void **)&c->t, &c->tcap, c->tcap * 2 + 16, sizeof(*c->t)) != 0) {
+		c->err = ERR_NOMEM;
+		return 1;
+	}
+	c->t[c->tn].cve = cve;
+	c->t[c->tn].row = row;
+	c->t[c->tn].conf = (uint8_t)res->conf;
+	c->t[c->tn].flags = (uint8_t)res->flags;
+	c->tn++;
+	return 0;
+}
+
+static int tup_cmp(const void *a, const void *b)
+{
+	const struct tup *x = a, *y = b;
+
+	if (x->cve != y->cve)
+		return x->cve < y->cve ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int part_ok(char row_part, char part)
+{
+	return row_part == 0 || lower(row_part) == lower(part);
+}
+
+/* the exact rows of p whose key is k: HIGH, or (update "*" rows only, for
+ * the version without its suffix) MEDIUM with UPDATE_GUESS */
+static int collect_exact(struct collect *c, const struct vix_prod *p, char part, const uint8_t *k,
+			 size_t kn, uint64_t kpre, int guess)
+{
+	const struct vuln_index *ix = c->q->ix;
+	const struct vix_row *rows = vix_rows(ix, p);
+	struct cpe_result res = {guess ? MATCH_MEDIUM : MATCH_HIGH,
+				 guess ? CPE_MF_UPDATE_GUESS : 0};
+	size_t i;
+
+	for (i = vix_exact_lower(ix, p, k, kn, kpre); i < p->nexact; i++) {
+		if (!vix_key_eq(ix, &rows[i], k, kn, kpre))
+			break;
+		if ((guess && rows[i].kind != VIX_EXACT_ANYUPD) || !part_ok(rows[i].part, part))
+			continue;
+		if (tup_add(c, rows[i].cve, rows[i].row, &res))
+			return c->err;
+	}
+	return 0;
+}
+
+/* collect_index: the same over the index's copy of the product's rows:
+ * exact rows by binary search, the others one by one */
 static int collect_index(struct collect *c, const struct vq_vp *vp)
 {
+	const struct vuln_index *ix = c->q->ix;
+	const struct vix_prod *p = vp->ixp;
 	const struct vix_row *rows;
+	const struct vix_qver *qv = &c->qv;
 	struct cpe_result res;
 	struct kb_match m;
-	size_t n, i;
+	size_t i, k;
 
-	struct vix_lead lead;
-
-	vix_lead(c->q->version, strlen(c->q->version), &lead);
-
-	if (vix_lookup(c->q->ix, vp->key_vendor, vp->key_product, &rows, &n) != 0)
+	if (!p)
 		return 0;
-	for (i = 0; i < n; i++) {
-		if (already_high(c, rows[i].cve) || !vix_may_match(&rows[i], &lead))
-			continue;
-		if (rows[i].slow) {
+	rows = vix_rows(ix, p);
+	c->tn = 0;
+	if (collect_exact(c, p, vp->part, qv->f, qv->fn, qv->fpre, 0) ||
+	    (qv->has_base && collect_exact(c, p, vp->part, qv->b, qv->bn, qv->bpre, 1)))
+		return c->err;
+	for (i = p->nexact; i < (size_t)p->nexact + p->nother; i++) {
+		if (rows[i].kind == VIX_SLOW) {
 			if (kb_match_at(c->q->kb, rows[i].row, &m) != 0)
 				return ERR_RANGE;
 			prefilter(c, &m, &res);
+		} else if (part_ok(rows[i].part, vp->part)) {
+			vix_row_match(ix, &rows[i], qv, &res);
 		} else {
-			vix_row_range(c->q->ix, &rows[i], &c->row);
-			cpe_range_match_cpe(&c->row, &c->target, &res);
+			continue;
 		}
-		if (res.conf != MATCH_NONE && collect_add(c, rows[i].cve, rows[i].row, &res))
+		if (res.conf != MATCH_NONE && tup_add(c, rows[i].cve, rows[i].row, &res))
+			return c->err;
+	}
+	if (c->tn > 1)
+		qsort(c->t, c->tn, sizeof(*c->t), tup_cmp);
+	/* per CVE the first row (KB order) with the best confidence */
+	for (i = 0; i < c->tn; i = k) {
+		size_t best = i;
+
+		for (k = i + 1; k < c->tn && c->t[k].cve == c->t[i].cve; k++)
+			if (c->t[k].conf > c->t[best].conf)
+				best = k;
+		res.conf = (enum match_conf)c->t[best].conf;
+		res.flags = c->t[best].flags;
+		if (collect_add(c, c->t[best].cve, c->t[best].row, &res))
 			return c->err;
 	}
 	return 0;
@@ -647,9 +737,23 @@ static int cand_cmp(const void *a, const void *b)
 	return (int)x->vp - (int)y->vp;
 }
 
-static const char *match_conf_word(uint32_t flags)
+/* why_put: append s[0..n) to h->why, cut as vuln_why_append cuts */
+static void why_put(struct vuln_hit *h, const char *s, size_t n)
 {
-	return (flags & KB_MATCH_START_INCL) ? "[" : "(";
+	size_t len = strlen(h->why), room;
+
+	if (len + 1 >= sizeof(h->why))
+		return;
+	room = sizeof(h->why) - 1 - len;
+	if (n > room)
+		n = room;
+	memcpy(h->why + len, s, n);
+	h->why[len + n] = '\0';
+}
+
+static void why_str(struct vuln_hit *h, const char *s)
+{
+	why_put(h, s, strlen(s));
 }
 
 /* why: how the best row matched ("9.2p1 in [8.6, 9.8)"). */
@@ -664,24 +768,33 @@ static void why_row(const struct vuln_query *q, const struct kb *kb, uint32_t ro
 		return;
 	has_s = (m.flags & (KB_MATCH_START_INCL | KB_MATCH_START_EXCL)) != 0;
 	has_e = (m.flags & (KB_MATCH_END_INCL | KB_MATCH_END_EXCL)) != 0;
-	if (flags & CPE_MF_VERSION_UNKNOWN)
-		vuln_why_append(h, "version unknown");
-	else if (has_s && has_e)
-		vuln_why_append(h, "%s in %s%s, %s%s", q->version, match_conf_word(m.flags),
-				m.version_start, m.version_end,
-				(m.flags & KB_MATCH_END_INCL) ? "]" : ")");
-	else if (has_e)
-		vuln_why_append(h, "%s %s %s", q->version,
-				(m.flags & KB_MATCH_END_INCL) ? "<=" : "<", m.version_end);
-	else if (has_s)
-		vuln_why_append(h, "%s %s %s", q->version,
-				(m.flags & KB_MATCH_START_INCL) ? ">=" : ">", m.version_start);
-	else if (flags & CPE_MF_ALL_VERSIONS)
-		vuln_why_append(h, "all versions (versionless entry)");
-	else
-		vuln_why_append(h, "%s listed (%.80s)", q->version, m.cpe + 8);
+	if (flags & CPE_MF_VERSION_UNKNOWN) {
+		why_str(h, "version unknown");
+	} else if (has_s && has_e) {
+		why_str(h, q->version);
+		why_str(h, (m.flags & KB_MATCH_START_INCL) ? " in [" : " in (");
+		why_str(h, m.version_start);
+		why_str(h, ", ");
+		why_str(h, m.version_end);
+		why_str(h, (m.flags & KB_MATCH_END_INCL) ? "]" : ")");
+	} else if (has_e) {
+		why_str(h, q->version);
+		why_str(h, (m.flags & KB_MATCH_END_INCL) ? " <= " : " < ");
+		why_str(h, m.version_end);
+	} else if (has_s) {
+		why_str(h, q->version);
+		why_str(h, (m.flags & KB_MATCH_START_INCL) ? " >= " : " > ");
+		why_str(h, m.version_start);
+	} else if (flags & CPE_MF_ALL_VERSIONS) {
+		why_str(h, "all versions (versionless entry)");
+	} else {
+		why_str(h, q->version);
+		why_str(h, " listed (");
+		why_put(h, m.cpe + 8, strnlen(m.cpe + 8, 80));
+		why_str(h, ")");
+	}
 	if (flags & CPE_MF_UPDATE_GUESS)
-		vuln_why_append(h, ", update level not stated in the entry");
+		why_str(h, ", update level not stated in the entry");
 	if ((m.flags & KB_MATCH_END_EXCL) && !(flags & CPE_MF_ALL_VERSIONS))
 		str_lcpy(h->fixed, m.version_end, sizeof(h->fixed));
 	str_lcpy(h->matched, m.vendor_product, sizeof(h->matched));
@@ -697,7 +810,8 @@ static enum check_conf conf_of(enum match_conf c)
  * then cpe_config_eval's answer is the best vulnerable row of the product,
  * which the prefilter already found, and the configuration need not be
  * rebuilt. Also notes whether any row names Windows (only when the
- * description does, as that is all it is needed for).
+ * description does, as that is all it is needed for). The index keeps
+ * both facts per CVE (index.c).
  */
 static int pure_or(const struct vuln_query *q, const struct kb_cve_info *info, struct scratch *s)
 {
@@ -707,9 +821,7 @@ static int pure_or(const struct vuln_query *q, const struct kb_cve_info *info, s
 	int r;
 
 	s->windows_rows = 0;
-	if (q->ix && vix_complex(q->ix, info->index))
-		return 0;
-	for (i = 0; i < info->n_nodes && !q->ix; i++) {
+	for (i = 0; i < info->n_nodes; i++) {
 		if ((r = kb_node(kb, info->first_node + i, &kn)) != 0)
 			return r;
 		if (kn.op != KB_OP_OR || kn.negate)
@@ -734,28 +846,14 @@ static int pure_or(const struct vuln_query *q, const struct kb_cve_info *info, s
 	return 1;
 }
 
-/* eval_one: evaluate one candidate; *res MATCH_NONE when it does not apply. */
-static int eval_one(const struct vuln_query *q, const struct cand *cd, struct scratch *s,
-		    struct kb_cve_info *info, struct cpe_result *res)
+/* the whole configuration, rebuilt from the KB and evaluated */
+static int eval_config(const struct vuln_query *q, const struct cand *cd, struct scratch *s,
+		       const struct kb_cve_info *info, struct cpe_result *res)
 {
 	struct cpe_config cfg;
 	struct cpe target;
 	int r;
 
-	res->conf = MATCH_NONE;
-	res->flags = 0;
-	if ((r = kb_cve_at(q->kb, cd->cve, info)) != 0)
-		return r;
-	if (info->flags & KB_CVE_REJECTED)
-		return 0;
-	if ((r = pure_or(q, info, s)) < 0)
-		return r;
-	if (r == 1) {
-		/* only ORs: the best vulnerable row of the product decides */
-		res->conf = (enum match_conf)cd->conf;
-		res->flags = cd->mflags;
-		return 0;
-	}
 	r = build_config(q->kb, info, s, &cfg, !q->platform || q->platform->ncpes == 0);
 	if (r == ERR_PARSE)
 		return 0; /* a row the CPE parser refuses: skip the CVE */
@@ -766,9 +864,71 @@ static int eval_one(const struct vuln_query *q, const struct cand *cd, struct sc
 	return 0;
 }
 
+/* eval_one: evaluate one candidate from the KB; *res MATCH_NONE when it
+ * does not apply; *win: the Windows-only rule applies */
+static int eval_one(const struct vuln_query *q, const struct cand *cd, struct scratch *s,
+		    struct kb_cve_info *info, struct cpe_result *res, int *win)
+{
+	int r;
+
+	res->conf = MATCH_NONE;
+	res->flags = 0;
+	*win = 0;
+	if ((r = kb_cve_at(q->kb, cd->cve, info)) != 0)
+		return r;
+	if (info->flags & KB_CVE_REJECTED)
+		return 0;
+	if ((r = pure_or(q, info, s)) < 0)
+		return r;
+	if (r == 1) {
+		/* only ORs: the best vulnerable row of the product decides */
+		res->conf = (enum match_conf)cd->conf;
+		res->flags = cd->mflags;
+	} else if ((r = eval_config(q, cd, s, info, res)) != 0) {
+		return r;
+	}
+	*win = !s->windows_rows && vuln_windows_only(info->description);
+	return 0;
+}
+
+/* eval_ix: the same with the index's facts; *have_info set when info was
+ * read (only the fallback for configurations the index cannot evaluate) */
+static int eval_ix(const struct vuln_query *q, const struct collect *c, const struct cand *cd,
+		   struct scratch *s, struct kb_cve_info *info, int *have_info,
+		   struct cpe_result *res, int *win)
+{
+	unsigned fl = vix_cve_flags(q->ix, cd->cve);
+	const struct vq_vp *vp = &q->vps[cd->vp];
+	int r;
+
+	res->conf = MATCH_NONE;
+	res->flags = 0;
+	*win = 0;
+	*have_info = 0;
+	if (fl & VIXC_REJECTED)
+		return 0;
+	if (!(fl & VIXC_COMPLEX)) {
+		res->conf = (enum match_conf)cd->conf;
+		res->flags = cd->mflags;
+		*win = (fl & VIXC_WIN_OR) != 0;
+		return 0;
+	}
+	if (!(fl & VIXC_FALLBACK) && vp->ixp && (!q->platform || q->platform->ncpes == 0)) {
+		vix_cx_eval(q->ix, cd->cve, vp->ixp->canon, vp->part, &c->qv, q->platform, res);
+		*win = (fl & VIXC_WIN_CX) != 0;
+		return 0;
+	}
+	if ((r = kb_cve_at(q->kb, cd->cve, info)) != 0)
+		return r;
+	*have_info = 1;
+	if ((r = eval_config(q, cd, s, info, res)) != 0)
+		return r;
+	*win = !s->windows_rows && vuln_windows_only(info->description);
+	return 0;
+}
+
 /* apply the query's rules to one evaluated candidate; 0 = drop */
-static int judge(const struct vuln_query *q, const struct kb_cve_info *info,
-		 const struct scratch *s, struct cpe_result *res, unsigned *hf)
+static int judge(const struct vuln_query *q, int win_only, struct cpe_result *res, unsigned *hf)
 {
 	int win;
 
@@ -789,7 +949,7 @@ static int judge(const struct vuln_query *q, const struct kb_cve_info *info,
 		if ((*hf & VULN_HF_ALL_VERSIONS) && (*hf & VULN_HF_PLATFORM_UNKNOWN))
 			return 0;
 	}
-	if (!s->windows_rows && vuln_windows_only(info->description)) {
+	if (win_only) {
 		win = platform_windows(q->platform);
 		if (win == 0 && res->conf > MATCH_LOW)
 			res->conf = MATCH_LOW;
@@ -805,25 +965,31 @@ static int judge(const struct vuln_query *q, const struct kb_cve_info *info,
 	return 1;
 }
 
+/* emit: the hit for cd; *last is the CVE of the last hit this run emitted
+ * (UINT32_MAX: none), which is then out's last hit */
 static int emit(const struct vuln_query *q, const struct cand *cd, const struct kb_cve_info *info,
-		const struct cpe_result *res, unsigned hf, struct vuln_hits *out)
+		const struct cpe_result *res, unsigned hf, struct vuln_hits *out, uint32_t *last)
 {
 	struct vuln_hit h;
 	struct vuln_hit *prev;
 
+	/* candidates come in CVE order: a second match of a CVE follows the
+	 * first and replaces it only with a better confidence */
+	prev = out->n ? &out->v[out->n - 1] : NULL;
+	if (prev && *last == cd->cve && conf_of(res->conf) <= prev->conf)
+		return 0;
+	*last = cd->cve;
 	memset(&h, 0, sizeof(h));
 	vq_hit_fill(q->kb, info, &h);
 	h.conf = conf_of(res->conf);
 	h.flags = hf;
 	why_row(q, q->kb, cd->row, res->flags, &h);
 	if (hf & VULN_HF_PLATFORM_UNKNOWN)
-		vuln_why_append(&h, "; only on a platform not known here");
+		why_str(&h, "; only on a platform not known here");
 	if (hf & VULN_HF_WINDOWS_ONLY)
-		vuln_why_append(&h, "; the description says Windows");
+		why_str(&h, "; the description says Windows");
 	if (hf & VULN_HF_BACKPORT)
-		vuln_why_append(&h, "; distribution build, the fix may be backported");
-	/* candidates come in CVE order: a second match of a CVE follows the first */
-	prev = out->n ? &out->v[out->n - 1] : NULL;
+		why_str(&h, "; distribution build, the fix may be backported");
 	if (prev && strcmp(prev->cve, h.cve) == 0) {
 		if (h.conf > prev->conf)
 			*prev = h;
@@ -832,52 +998,72 @@ static int emit(const struct vuln_query *q, const struct cand *cd, const struct 
 	return vuln_hits_push(out, &h);
 }
 
+/* the candidates of every vendor:product of q into c */
+static int collect_all(const struct vuln_query *q, struct collect *c)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < q->nvp && q->kb; i++) {
+		target_for(q, &q->vps[i], &c->target);
+		memset(&c->row, 0, sizeof(c->row));
+		cpe_init(&c->row.cpe);
+		c->row.cpe.attr[CPE_VENDOR] = c->target.attr[CPE_VENDOR];
+		c->row.cpe.attr[CPE_PRODUCT] = c->target.attr[CPE_PRODUCT];
+		c->vp = (uint16_t)i;
+		if (c->use_ix)
+			r = collect_index(c, &q->vps[i]);
+		else
+			r = kb_lookup_product(q->kb, q->vps[i].key_vendor, q->vps[i].key_product,
+					      collect_cb, c);
+		if (c->err)
+			return c->err;
+		if (r != 0)
+			return r;
+	}
+	if (q->nvp > 1 && c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), cand_cmp);
+	return 0;
+}
+
 int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 {
-	struct collect c;
+	struct collect *c;
 	struct scratch s;
 	struct kb_cve_info info;
 	struct cpe_result res;
 	size_t i;
 	unsigned hf;
-	int r = 0;
+	uint32_t last = UINT32_MAX;
+	int r = 0, win, have_info;
 
-	memset(&c, 0, sizeof(c));
-	memset(&s, 0, sizeof(s));
-	c.q = q;
 	if (!q->version[0] && !(q->flags & VULN_F_ALL))
 		return 0; /* no version: nothing a row could say about it */
-	for (i = 0; i < q->nvp && q->kb; i++) {
-		target_for(q, &q->vps[i], &c.target);
-		memset(&c.row, 0, sizeof(c.row));
-		cpe_init(&c.row.cpe);
-		c.row.cpe.attr[CPE_VENDOR] = c.target.attr[CPE_VENDOR];
-		c.row.cpe.attr[CPE_PRODUCT] = c.target.attr[CPE_PRODUCT];
-		c.vp = (uint16_t)i;
-		if (q->ix)
-			r = collect_index(&c, &q->vps[i]);
+	if (!(c = calloc(1, sizeof(*c))))
+		return ERR_NOMEM;
+	memset(&s, 0, sizeof(s));
+	c->q = q;
+	c->use_ix = q->ix && q->version[0] && vix_qver_set(&c->qv, q->version) == 0;
+	if ((r = collect_all(q, c)) != 0)
+		goto out;
+	for (i = 0; i < c->n; i++) {
+		if (c->use_ix)
+			r = eval_ix(q, c, &c->v[i], &s, &info, &have_info, &res, &win);
 		else
-			r = kb_lookup_product(q->kb, q->vps[i].key_vendor, q->vps[i].key_product,
-					      collect_cb, &c);
-		if (c.err) {
-			r = c.err;
-			goto out;
-		}
+			r = eval_one(q, &c->v[i], &s, &info, &res, &win);
 		if (r != 0)
 			goto out;
-	}
-	if (q->nvp > 1 && c.n > 1)
-		qsort(c.v, c.n, sizeof(*c.v), cand_cmp);
-	for (i = 0; i < c.n; i++) {
-		if ((r = eval_one(q, &c.v[i], &s, &info, &res)) != 0)
-			goto out;
-		if (!judge(q, &info, &s, &res, &hf))
+		if (!judge(q, win, &res, &hf))
 			continue;
-		if ((r = emit(q, &c.v[i], &info, &res, hf, out)) != 0)
+		if (c->use_ix && !have_info && (r = kb_cve_at(q->kb, c->v[i].cve, &info)) != 0)
+			goto out;
+		if ((r = emit(q, &c->v[i], &info, &res, hf, out, &last)) != 0)
 			goto out;
 	}
 out:
-	free(c.v);
+	free(c->v);
+	free(c->t);
+	free(c);
 	scratch_free(&s);
 	return r;
 }

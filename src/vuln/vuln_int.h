@@ -16,10 +16,13 @@
 #define VQ_VERSION_MAX 128
 #define VQ_MAX_SRC 4 /* Debian source packages of one product */
 
+struct vix_prod;
+
 /* One vendor:product to search: key_* as the KB writes it (CPE 2.3
  * escapes kept), vendor/product unescaped for the target CPE. */
 struct vq_vp {
-	char part; /* 'a', 'o', 'h' */
+	char part;		    /* 'a', 'o', 'h' */
+	const struct vix_prod *ixp; /* its rows in the index (NULL: none / no index) */
 	char key_vendor[VQ_NAME_MAX], key_product[VQ_NAME_MAX];
 	char vendor[VQ_NAME_MAX], product[VQ_NAME_MAX];
 };
@@ -91,36 +94,97 @@ int vq_tracker_apply(const struct vuln_query *q, struct vuln_hits *out) WUR;
 /* vq_sources_for_vps: the Debian source packages of q's products. */
 void vq_sources_for_vps(struct vuln_query *q);
 
+/* vkey.c: version keys: memcmp order of two keys is version_cmp_upstream
+ * order of their versions, equal keys are equal versions */
+#define VIX_KEY_MAX 1024
+/* vkey_encode: the key of v[0..len) into out[0..cap); -1 when longer */
+int vkey_encode(const char *v, size_t len, uint8_t *out, size_t cap, size_t *outlen);
+int vkey_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
+/* vkey_prefix: the first 8 bytes of a key (zero-padded) as a big-endian
+ * number: ordered like the keys as far as it goes */
+uint64_t vkey_prefix(const uint8_t *k, size_t n);
+/* vkey_base_len: v without a trailing post-release suffix ("9.1p1" -> 3),
+ * as cpe_version_base_len */
+size_t vkey_base_len(const char *v, size_t len);
+
 /* index.c */
 const struct kb *vuln_index_kb(const struct vuln_index *ix);
-/* one vulnerable row of a product, as the index keeps it */
-struct vix_row {
-	uint32_t cve, row;		  /* KB CVE index and match row */
-	uint32_t ver, upd, start, end;	  /* offsets into the index's pool */
-	uint8_t vlen, ulen, vkind, ukind; /* version/update length and enum cpe_kind */
-	uint8_t flags;			  /* enum kb_match_flag */
-	char part;
-	uint8_t slow; /* quoting or wildcards: match from the KB row instead */
-	/* the leading two numbers of version, start and end: a quick reject
-	 * before the full comparison */
-	struct vix_lead {
-		uint32_t a, b; /* VIX_NONE when not a clean number */
-	} lead_v, lead_s, lead_e;
+
+/* How a row's version is decided (cpe_range_match_cpe for a product that
+ * states only part, vendor, product and version). */
+enum vix_kind {
+	VIX_ALL = 0,	  /* versionless ("*" without bounds, or "-"): LOW, ALL_VERSIONS */
+	VIX_EXACT,	  /* the key (version, update appended) must equal the product's */
+	VIX_EXACT_ANYUPD, /* the same; update "*": also the product without its suffix */
+	VIX_RANGE,	  /* the bounds decide */
+	VIX_SLOW	  /* quoting or wildcards: match from the KB row */
 };
-#define VIX_NONE UINT32_MAX
-/* vix_lead: the first two numbers of a version ("9.2p1" -> 9, 2); VIX_NONE
- * where the zero-dropping or pre-release rules could interfere */
-void vix_lead(const char *v, size_t len, struct vix_lead *out);
-/* vix_may_match: 0 when row r cannot match a version with leading numbers
- * lead (1 when unsure) */
-int vix_may_match(const struct vix_row *r, const struct vix_lead *lead);
-int vix_lookup(const struct vuln_index *ix, const char *key_vendor, const char *key_product,
-	       const struct vix_row **rows, size_t *n);
-/* vix_row_range: part, version, update and bounds of r into out (the
- * other attributes of out are left as they are) */
-void vix_row_range(const struct vuln_index *ix, const struct vix_row *r, struct cpe_range *out);
-/* vix_complex: does CVE index cve have an AND or negated node? */
-int vix_complex(const struct vuln_index *ix, uint32_t cve);
+
+/* one row as the index keeps it */
+struct vix_row {
+	uint64_t pre;	    /* vkey_prefix of key */
+	uint32_t key, ekey; /* key pool offsets: the version (EXACT) or start; end */
+	uint32_t cve, row;  /* KB CVE index and match row */
+	uint16_t klen, eklen;
+	uint8_t kind;  /* enum vix_kind */
+	uint8_t flags; /* enum kb_match_flag */
+	char part;     /* 'a', 'o', 'h'; 0 = any; '-' = none */
+	uint8_t pad;
+};
+
+/* bits of vix_prod.flags */
+enum { VIXP_TABLE = 1, VIXP_ALIASES = 2 };
+
+/* one vendor:product: rows [first, first + nexact) are its exact rows
+ * sorted by key, then nother rows of the other kinds in KB order */
+struct vix_prod {
+	const char *vp; /* interned in the KB */
+	uint32_t first, nexact, nother;
+	uint32_t canon; /* same id = same vendor:product after unescaping */
+	uint32_t hash;
+	uint8_t flags; /* VIXP_TABLE: in the product table; VIXP_ALIASES */
+};
+
+/* the product's version, keyed once per query */
+struct vix_qver {
+	uint8_t f[VIX_KEY_MAX], b[VIX_KEY_MAX];
+	size_t fn, bn;
+	uint64_t fpre, bpre;
+	int has_base; /* a post-release suffix to drop for update guesses */
+};
+
+/* bits of vix_cve_flags */
+enum {
+	VIXC_REJECTED = 1,
+	VIXC_COMPLEX = 2,  /* some node is AND or negated */
+	VIXC_FALLBACK = 4, /* complex, but only build_config can evaluate it */
+	VIXC_WIN_OR = 8,   /* Windows-only description, no Windows row (OR path) */
+	VIXC_WIN_CX = 16,  /* the same over the configuration's row span */
+	VIXC_KNOWN = 128   /* the index looked at this CVE */
+};
+
+/* vix_qver_set: key version v; -1 when too long for keys */
+int vix_qver_set(struct vix_qver *qv, const char *v);
+/* vix_find: the product whose KB key is key_vendor:key_product */
+const struct vix_prod *vix_find(const struct vuln_index *ix, const char *key_vendor,
+				const char *key_product);
+const struct vix_row *vix_rows(const struct vuln_index *ix, const struct vix_prod *p);
+/* vix_exact_lower: the first of p's exact rows whose key is >= k */
+size_t vix_exact_lower(const struct vuln_index *ix, const struct vix_prod *p, const uint8_t *k,
+		       size_t kn, uint64_t kpre);
+/* vix_key_eq: is r's key k? */
+int vix_key_eq(const struct vuln_index *ix, const struct vix_row *r, const uint8_t *k, size_t kn,
+	       uint64_t kpre);
+/* vix_row_match: cpe_range_match_cpe of a non-SLOW row for version qv
+ * (part, vendor and product already known to match) */
+void vix_row_match(const struct vuln_index *ix, const struct vix_row *r, const struct vix_qver *qv,
+		   struct cpe_result *res);
+unsigned vix_cve_flags(const struct vuln_index *ix, uint32_t cve);
+/* vix_cx_eval: cpe_config_eval of complex CVE cve for a product of canon
+ * id canon and part, version qv, on a platform without CPEs (NULL is
+ * fine); the CVE must not be VIXC_FALLBACK */
+void vix_cx_eval(const struct vuln_index *ix, uint32_t cve, uint32_t canon, char part,
+		 const struct vix_qver *qv, const struct cpe_platform *pl, struct cpe_result *res);
 
 /* match.c: the borrowed CPE 2.3 pieces the index is built from */
 int vuln_cpe_fast_attr(const char *s, size_t n, struct cpe_attr *a);
@@ -136,10 +200,12 @@ void vuln_why_append(struct vuln_hit *h, const char *fmt, ...) PRINTF_LIKE(2, 3)
 /* bench */
 int vuln_bench_cli(int argc, char **argv);
 
+/* match.c: does a description limit the CVE to Windows? */
+int vuln_windows_only(const char *desc);
+
 #ifdef WACHTER_TESTING
 /* match.c */
 int vuln_cpe_fast_parse(const char *s, struct cpe *out);
-int vuln_windows_only(const char *desc);
 /* changelog.c */
 int vuln_changelog_header(const char *p, size_t len, const char **ver, size_t *vlen);
 #endif

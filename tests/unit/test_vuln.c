@@ -767,39 +767,6 @@ static void test_index_same_results(void **state)
 	vuln_index_free(NULL);
 }
 
-static void test_index_lead(void **state)
-{
-	static const struct {
-		const char *v;
-		uint32_t a, b;
-	} t[] = {
-	    {"9.2p1", 9, 2},
-	    {"1.22.1", 1, 22},
-	    {"2.4", 2, 4},
-	    {"2.0", 2, VIX_NONE},
-	    {"2.0.1", 2, 0},
-	    {"2.0rc1", 2, VIX_NONE},
-	    {"2", 2, VIX_NONE},
-	    {"0.9.8", VIX_NONE, VIX_NONE},
-	    {"1rc1", VIX_NONE, VIX_NONE},
-	    {"r22", VIX_NONE, VIX_NONE},
-	    {"", VIX_NONE, VIX_NONE},
-	    {"1234567890.1", VIX_NONE, VIX_NONE},
-	    {"10-2", 10, 2},
-	    {"5.", 5, VIX_NONE},
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
-		struct vix_lead l;
-
-		vix_lead(t[i].v, strlen(t[i].v), &l);
-		if (l.a != t[i].a || l.b != t[i].b)
-			fail_msg("%s: %u.%u, want %u.%u", t[i].v, l.a, l.b, t[i].a, t[i].b);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -820,7 +787,6 @@ int main(void)
 	    cmocka_unit_test(test_windows_only),
 	    cmocka_unit_test(test_distro_hint),
 	    cmocka_unit_test(test_index_same_results),
-	    cmocka_unit_test(test_index_lead),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
