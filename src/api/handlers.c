@@ -525,7 +525,7 @@ int api_findings_filter(const char *q, size_t len, struct tenant_finding_filter 
 	f->limit = 500;
 	r = api_query_check(q, len, params, err);
 	if (r)
-		return r;
+		goto out;
 	r = api_query_get(q, len, "severity", &v, 16);
 	if (r == 0) {
 		if (check_sev_parse(v.ptr, &sev) != 0) {

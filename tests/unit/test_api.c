@@ -1,0 +1,483 @@
+/*
+ * test_api.c: the JSON API through routing and dispatch on an in-memory
+ * store: the role x endpoint matrix that proves no cross-tenant read or
+ * write (company admin, member, IT partner with two clients, sector
+ * association, insurer, operator, anonymous x own/other organisation),
+ * CSRF on cookie sessions, input validation (unknown fields, malformed
+ * JSON, HTML kept as data) and the findings filters.
+ */
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "api/api.h"
+#include "api/api_int.h"
+#include "auth/auth.h"
+#include "core/core.h"
+#include "server/server.h"
+#include "store/store.h"
+
+/* Organisations of the fixture. */
+enum { ORG_A = 1, ORG_B, ORG_C, ORG_P, ORG_S, ORG_I };
+/* Users (ids in insert order). */
+enum { U_OP = 1, U_ADMIN_A, U_MEMBER_A, U_PARTNER, U_ASSOC, U_INSURER, U_ADMIN_C, U_N };
+
+struct fx {
+	struct store *st;
+	char tok[U_N][AUTH_TOKEN_SIZE];
+	int64_t asset[8]; /* per org */
+	int64_t scan[8];  /* per org */
+};
+
+static void exec(struct store *st, const char *sql)
+{
+	if (store_exec(st, sql) != 0)
+		fail_msg("%s: %s", sql, store_errmsg(st));
+}
+
+static void fixture(struct fx *f)
+{
+	static const char *const emails[U_N] = {
+	    "",		  "op@x.nl",	  "admin-a@x.nl", "member-a@x.nl", "partner@x.nl",
+	    "assoc@x.nl", "insurer@x.nl", "admin-c@x.nl"};
+	int64_t id, tid;
+	int u, o;
+
+	memset(f, 0, sizeof(*f));
+	assert_int_equal(store_open(":memory:", NULL, NULL, &f->st), 0);
+	assert_int_equal(store_migrate(f->st, NULL, NULL), 0);
+	exec(f->st, "INSERT INTO organisations (name) VALUES ('client A'), ('client B'), "
+		    "('company C'), ('partner P'), ('association S'), ('insurer I')");
+	for (u = 1; u < U_N; u++) {
+		assert_int_equal(auth_user_create(f->st, emails[u], "0123456789ab", u == U_OP, &id),
+				 0);
+		assert_int_equal(id, u);
+		assert_int_equal(auth_apitoken_create(f->st, id, "t", 0, f->tok[u], &tid), 0);
+	}
+	exec(f->st, "INSERT INTO memberships (user_id, org_id, role) VALUES "
+		    "(2, 1, 'admin'), (3, 1, 'member'), (4, 4, 'partner'), "
+		    "(5, 5, 'association'), (6, 6, 'insurer'), (7, 3, 'admin')");
+	exec(f->st, "INSERT INTO partner_clients (partner_org_id, client_org_id) VALUES "
+		    "(4, 1), (4, 2)");
+	for (o = ORG_A; o <= ORG_I; o++) {
+		struct store_stmt *s = NULL;
+		char v[32];
+
+		snprintf(v, sizeof(v), "org%d.example.nl", o);
+		assert_int_equal(store_prepare(f->st,
+					       "INSERT INTO assets (org_id, kind, value, "
+					       "verify_token, verified_at) VALUES (?, 'domain', ?, "
+					       "'tok', '2026-01-01T00:00:00Z') RETURNING id",
+					       &s),
+				 0);
+		assert_int_equal(stmt_bind_int64(s, 1, o), 0);
+		assert_int_equal(stmt_bind_text(s, 2, v), 0);
+		assert_int_equal(stmt_step(s), STORE_ROW);
+		f->asset[o] = stmt_column_int64(s, 0);
+		stmt_finalize(s);
+		assert_int_equal(store_prepare(f->st,
+					       "INSERT INTO scans (org_id, asset_id, target, "
+					       "started_at, status) VALUES (?, ?, ?, "
+					       "'2026-01-01T00:00:00Z', 'done') RETURNING id",
+					       &s),
+				 0);
+		assert_int_equal(stmt_bind_int64(s, 1, o), 0);
+		assert_int_equal(stmt_bind_int64(s, 2, f->asset[o]), 0);
+		assert_int_equal(stmt_bind_text(s, 3, v), 0);
+		assert_int_equal(stmt_step(s), STORE_ROW);
+		f->scan[o] = stmt_column_int64(s, 0);
+		stmt_finalize(s);
+		assert_int_equal(store_finding_add(f->st, f->scan[o], "TLS-04", 3, 2, v, 443,
+						   "TLS 1.0 <script>", NULL),
+				 0);
+		assert_int_equal(store_finding_add(f->st, f->scan[o], "HDR-03", 1, 2, v, 443,
+						   "nosniff missing", NULL),
+				 0);
+	}
+}
+
+/* Route and call like the server does; returns the status. */
+static int call(struct fx *f, int user, const char *method, const char *uri, const char *body,
+		struct api_resp *rs)
+{
+	const struct api_route *t, *rt = NULL;
+	struct api_req rq;
+	struct api_ctx c;
+	const char *q = strchr(uri, '?');
+	size_t n, plen = q ? (size_t)(q - uri) : strlen(uri);
+	int r;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&c, 0, sizeof(c));
+	c.st = f->st;
+	c.now = 1800000000;
+	t = api_routes(&n);
+	api_resp_init(rs);
+	r = server_route(t, n, method, uri, plen, &rq, &rt);
+	if (r == ERR_NOTFOUND)
+		return 404;
+	if (r == ERR_UNSUPP)
+		return 405;
+	assert_int_equal(r, 0);
+	rq.method = method;
+	rq.path = uri;
+	rq.query = q ? q + 1 : "";
+	rq.query_len = q ? strlen(q + 1) : 0;
+	rq.body = body;
+	rq.body_len = body ? strlen(body) : 0;
+	rq.bearer = user ? f->tok[user] : NULL;
+	assert_int_equal(api_call(&c, rt, &rq, rs), 0);
+	return rs->status;
+}
+
+static int status_of(struct fx *f, int user, const char *method, const char *uri, const char *body)
+{
+	struct api_resp rs;
+	int st = call(f, user, method, uri, body, &rs);
+
+	api_resp_release(&rs);
+	return st;
+}
+
+/* Endpoints of the matrix; %lld is the org, asset or scan id. */
+enum ep_obj { OBJ_ORG, OBJ_ASSET, OBJ_SCAN };
+static const struct {
+	const char *method, *fmt, *body;
+	enum ep_obj obj;
+	int write;
+} eps[] = {
+    {"GET", "/api/orgs/%lld", NULL, OBJ_ORG, 0},
+    {"GET", "/api/orgs/%lld/assets", NULL, OBJ_ORG, 0},
+    {"GET", "/api/orgs/%lld/members", NULL, OBJ_ORG, 0},
+    {"GET", "/api/scans/%lld", NULL, OBJ_SCAN, 0},
+    {"GET", "/api/scans/%lld/findings", NULL, OBJ_SCAN, 0},
+    {"POST", "/api/orgs/%lld/assets", "{\"kind\":\"domain\",\"value\":\"new%zu.example.nl\"}",
+     OBJ_ORG, 1},
+    {"POST", "/api/orgs/%lld/invitations", "{\"email\":\"new@x.nl\",\"role\":\"member\"}", OBJ_ORG,
+     1},
+    {"POST", "/api/assets/%lld/scans", NULL, OBJ_ASSET, 1},
+};
+
+/* What each role may do with one organisation: '-' nothing (404), 'p'
+ * its profile only, 'r' read, 'w' read and write; anonymous gets 401. */
+static const struct {
+	int user;
+	int org;
+	char level;
+} cells[] = {
+    {U_ADMIN_A, ORG_A, 'w'},  {U_ADMIN_A, ORG_C, '-'},	{U_ADMIN_A, ORG_B, '-'},
+    {U_MEMBER_A, ORG_A, 'r'}, {U_MEMBER_A, ORG_C, '-'}, {U_PARTNER, ORG_A, 'w'},
+    {U_PARTNER, ORG_B, 'w'},  {U_PARTNER, ORG_P, 'w'},	{U_PARTNER, ORG_C, '-'},
+    {U_ASSOC, ORG_S, 'p'},    {U_ASSOC, ORG_A, '-'},	{U_INSURER, ORG_I, 'p'},
+    {U_INSURER, ORG_A, '-'},  {U_ADMIN_C, ORG_C, 'w'},	{U_ADMIN_C, ORG_A, '-'},
+    {U_OP, ORG_A, 'w'},	      {U_OP, ORG_C, 'w'},	{0, ORG_A, 'a'},
+    {0, ORG_C, 'a'},
+};
+
+static int expected(char level, size_t ep)
+{
+	if (level == 'a')
+		return 401;
+	if (level == '-')
+		return 404;
+	if (level == 'p')
+		return ep == 0 ? 200 : 404;
+	if (level == 'r')
+		return eps[ep].write ? 404 : 200;
+	/* write: scans need a scan queue, which this test has not: 503
+	 * proves the request got past the tenant check. */
+	if (!eps[ep].write)
+		return 200;
+	return eps[ep].obj == OBJ_ASSET ? 503 : 201;
+}
+
+static void test_tenant_matrix(void **state)
+{
+	struct fx f;
+	size_t i, e;
+	int fails = 0;
+
+	(void)state;
+	fixture(&f);
+	for (i = 0; i < ARRAY_SIZE(cells); i++) {
+		for (e = 0; e < ARRAY_SIZE(eps); e++) {
+			char uri[128];
+			int64_t obj = eps[e].obj == OBJ_ORG	? cells[i].org
+				      : eps[e].obj == OBJ_ASSET ? f.asset[cells[i].org]
+								: f.scan[cells[i].org];
+			int want = expected(cells[i].level, e), got;
+
+			char body[128];
+
+			snprintf(uri, sizeof(uri), eps[e].fmt, (long long)obj);
+			/* Each asset value once: a repeat would be a 409. */
+			if (eps[e].body)
+				snprintf(body, sizeof(body), eps[e].body, i);
+			got = status_of(&f, cells[i].user, eps[e].method, uri,
+					eps[e].body ? body : NULL);
+			if (got != want) {
+				print_error("user %d org %d: %s %s: got %d, want %d\n",
+					    cells[i].user, cells[i].org, eps[e].method, uri, got,
+					    want);
+				fails++;
+			}
+		}
+	}
+	assert_int_equal(fails, 0);
+	store_close(f.st);
+}
+
+/* Lists show only what the caller may see. */
+static void test_lists_scoped(void **state)
+{
+	static const struct {
+		int user;
+		const char *ids;
+	} v[] = {
+	    {U_ADMIN_A, "1"}, {U_MEMBER_A, "1"}, {U_PARTNER, "1,2,4"},	{U_ASSOC, "5"},
+	    {U_INSURER, "6"}, {U_ADMIN_C, "3"},	 {U_OP, "1,2,3,4,5,6"},
+	};
+	struct fx f;
+	struct api_resp rs;
+	size_t i, k;
+
+	(void)state;
+	fixture(&f);
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		json_t *arr, *o;
+		struct buf got = BUF_INIT;
+
+		assert_int_equal(call(&f, v[i].user, "GET", "/api/orgs", NULL, &rs), 200);
+		arr = json_loads(rs.body.ptr, 0, NULL);
+		assert_non_null(arr);
+		json_array_foreach(arr, k, o)
+		{
+			assert_int_equal(
+			    buf_addf(&got, "%s%lld", k ? "," : "",
+				     (long long)json_integer_value(json_object_get(o, "id"))),
+			    0);
+		}
+		assert_string_equal(got.ptr, v[i].ids);
+		buf_release(&got);
+		json_decref(arr);
+		api_resp_release(&rs);
+	}
+	assert_int_equal(status_of(&f, 0, "GET", "/api/orgs", NULL), 401);
+	store_close(f.st);
+}
+
+static void test_validation(void **state)
+{
+	static const struct {
+		const char *body;
+		int status;
+	} v[] = {
+	    {"{\"name\":\"Bakkerij <b>Jansen</b>\"}", 201},
+	    {"{\"name\":\"x\",\"bogus\":1}", 400},
+	    {"{\"name\":\"x\",", 400},
+	    {"[1,2]", 400},
+	    {"", 400},
+	    {"{\"name\":\"\"}", 400},
+	    {"{\"name\":5}", 400},
+	    {"{\"name\":\"x\",\"name\":\"y\"}", 400},
+	    {"{\"name\":\"x\",\"kvk\":\"1234\"}", 400},
+	    {"{\"name\":\"x\",\"kvk\":\"12345678\",\"sector\":\"G\",\"size_class\":\"small\"}",
+	     201},
+	    {"{\"name\":\"x\",\"sector\":\"Z\"}", 400},
+	    {"{\"name\":\"x\",\"partner_org_id\":3}", 404},
+	    {"{\"name\":\"x\\u0000y\"}", 400},
+	};
+	struct fx f;
+	struct api_resp rs;
+	size_t i;
+
+	(void)state;
+	fixture(&f);
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		int got = call(&f, U_ADMIN_A, "POST", "/api/orgs", v[i].body, &rs);
+
+		if (got != v[i].status)
+			fail_msg("body %s: got %d (%s), want %d", v[i].body, got, rs.body.ptr,
+				 v[i].status);
+		if (got == 400)
+			assert_non_null(strstr(rs.body.ptr, "\"error\":"));
+		api_resp_release(&rs);
+	}
+	/* The name is data: stored and returned as JSON, escaped on display. */
+	assert_int_equal(call(&f, U_ADMIN_A, "GET", "/api/orgs/7", NULL, &rs), 200);
+	assert_non_null(strstr(rs.body.ptr, "Bakkerij <b>Jansen</b>"));
+	api_resp_release(&rs);
+	/* A partner adds a client organisation to its own partner org only. */
+	assert_int_equal(status_of(&f, U_PARTNER, "POST", "/api/orgs",
+				   "{\"name\":\"client D\",\"partner_org_id\":4}"),
+			 201);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "POST", "/api/orgs",
+				   "{\"name\":\"client E\",\"partner_org_id\":4}"),
+			 404);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "POST", "/api/orgs/1/assets",
+				   "{\"kind\":\"domain\",\"value\":\"bad domain\"}"),
+			 400);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "POST", "/api/orgs/1/assets",
+				   "{\"kind\":\"domain\",\"value\":\"org1.example.nl\"}"),
+			 409);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "GET", "/api/orgs/abc", NULL), 404);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "PUT", "/api/orgs/1", NULL), 405);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "GET", "/api/nothing", NULL), 404);
+	store_close(f.st);
+}
+
+static void test_findings_filters(void **state)
+{
+	static const struct {
+		const char *q;
+		int status, count;
+	} v[] = {
+	    {"", 200, 2},
+	    {"?severity=high", 200, 1},
+	    {"?severity=critical", 200, 0},
+	    {"?check=HDR-", 200, 1},
+	    {"?check=TLS-04", 200, 1},
+	    {"?audience=web", 200, 1},
+	    {"?limit=1", 200, 1},
+	    {"?limit=1&offset=1", 200, 1},
+	    {"?offset=2", 200, 0},
+	    {"?severity=bad", 400, 0},
+	    {"?check=x';--", 400, 0},
+	    {"?limit=0", 400, 0},
+	    {"?limit=5000", 400, 0},
+	    {"?unknown=1", 400, 0},
+	    {"?severity=high&severity=low", 400, 0},
+	    {"?check=%ZZ", 400, 0},
+	};
+	struct fx f;
+	struct api_resp rs;
+	size_t i;
+	char uri[128];
+
+	(void)state;
+	fixture(&f);
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		json_t *arr;
+		int got;
+
+		snprintf(uri, sizeof(uri), "/api/scans/%lld/findings%s", (long long)f.scan[ORG_A],
+			 v[i].q);
+		got = call(&f, U_MEMBER_A, "GET", uri, NULL, &rs);
+		if (got != v[i].status)
+			fail_msg("%s: got %d (%s)", uri, got, rs.body.ptr);
+		if (got == 200) {
+			arr = json_loads(rs.body.ptr, 0, NULL);
+			assert_non_null(arr);
+			if ((int)json_array_size(arr) != v[i].count)
+				fail_msg("%s: %zu findings, want %d", uri, json_array_size(arr),
+					 v[i].count);
+			json_decref(arr);
+		}
+		api_resp_release(&rs);
+	}
+	store_close(f.st);
+}
+
+/* Cookie sessions need the CSRF header on state-changing requests. */
+static void test_session_csrf(void **state)
+{
+	const struct api_route *t, *rt = NULL;
+	struct auth_login lg;
+	struct api_req rq;
+	struct api_resp rs;
+	struct api_ctx c;
+	struct fx f;
+	size_t n;
+	const char *body = "{\"name\":\"via cookie\"}";
+
+	(void)state;
+	fixture(&f);
+	assert_int_equal(auth_login(f.st, "admin-a@x.nl", "0123456789ab", NULL, 1800000000, &lg),
+			 0);
+	memset(&c, 0, sizeof(c));
+	c.st = f.st;
+	c.now = 1800000000;
+	t = api_routes(&n);
+	memset(&rq, 0, sizeof(rq));
+	assert_int_equal(server_route(t, n, "POST", "/api/orgs", 9, &rq, &rt), 0);
+	rq.method = "POST";
+	rq.path = "/api/orgs";
+	rq.body = body;
+	rq.body_len = strlen(body);
+	rq.session = lg.token;
+	api_resp_init(&rs);
+	assert_int_equal(api_call(&c, rt, &rq, &rs), 0);
+	assert_int_equal(rs.status, 403);
+	api_resp_release(&rs);
+	rq.csrf = "wrong";
+	api_resp_init(&rs);
+	assert_int_equal(api_call(&c, rt, &rq, &rs), 0);
+	assert_int_equal(rs.status, 403);
+	api_resp_release(&rs);
+	rq.csrf = lg.csrf;
+	api_resp_init(&rs);
+	assert_int_equal(api_call(&c, rt, &rq, &rs), 0);
+	assert_int_equal(rs.status, 201);
+	api_resp_release(&rs);
+	store_close(f.st);
+}
+
+/* Invitations: the admin invites, the invitee signs up with the token. */
+static void test_invitation_flow(void **state)
+{
+	struct fx f;
+	struct api_resp rs;
+	char body[256];
+	json_t *o;
+	struct auth_login lg;
+
+	(void)state;
+	fixture(&f);
+	assert_int_equal(call(&f, U_ADMIN_A, "POST", "/api/orgs/1/invitations",
+			      "{\"email\":\"new@x.nl\",\"role\":\"member\"}", &rs),
+			 201);
+	o = json_loads(rs.body.ptr, 0, NULL);
+	assert_non_null(o);
+	snprintf(body, sizeof(body), "{\"token\":\"%s\",\"password\":\"0123456789ab\"}",
+		 json_string_value(json_object_get(o, "token")));
+	json_decref(o);
+	api_resp_release(&rs);
+	assert_int_equal(status_of(&f, 0, "POST", "/api/invitations/accept", body), 201);
+	assert_int_equal(status_of(&f, 0, "POST", "/api/invitations/accept", body), 404);
+	assert_int_equal(auth_login(f.st, "new@x.nl", "0123456789ab", NULL, 1800000000, &lg), 0);
+	assert_int_equal(status_of(&f, U_MEMBER_A, "POST", "/api/orgs/1/invitations",
+				   "{\"email\":\"n2@x.nl\",\"role\":\"member\"}"),
+			 404);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "POST", "/api/orgs/1/invitations",
+				   "{\"email\":\"n2@x.nl\",\"role\":\"partner\"}"),
+			 400);
+	store_close(f.st);
+}
+
+static void test_verify_match(void **state)
+{
+	(void)state;
+	assert_true(api_verify_match("wachter-verify=abc", 18, "abc"));
+	assert_true(api_verify_match("x\r\n wachter-verify=abc \r\n", 25, "abc"));
+	assert_false(api_verify_match("wachter-verify=abcd", 19, "abc"));
+	assert_false(api_verify_match("wachter-verify=ab", 17, "abc"));
+	assert_false(api_verify_match("xwachter-verify=abc", 19, "abc"));
+	assert_false(api_verify_match("wachter-verify=", 15, ""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_tenant_matrix), cmocka_unit_test(test_lists_scoped),
+	    cmocka_unit_test(test_validation),	  cmocka_unit_test(test_findings_filters),
+	    cmocka_unit_test(test_session_csrf),  cmocka_unit_test(test_invitation_flow),
+	    cmocka_unit_test(test_verify_match),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
