@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vuln/vuln_int.h"
 
@@ -102,13 +103,61 @@ static int key_add(struct vuln_index *ix, const char *v, size_t n, uint32_t *off
 	return 0;
 }
 
-/* classify row m into r (see enum vix_kind); ERR_NOMEM/ERR_TOO_BIG */
-static int fill_row(struct vuln_index *ix, const struct kb_match *m, struct vix_row *r)
+static int canon_name(const char *vp, char *out, size_t size);
+
+/* is the parsed cpe's vendor:product that of the KB key vp (unescaped,
+ * case-insensitive, no wildcards)? */
+static int parsed_names_key(const struct cpe *c, const char *vp)
+{
+	const struct cpe_attr *v = &c->attr[CPE_VENDOR], *p = &c->attr[CPE_PRODUCT];
+	char want[512], got[512];
+
+	if (v->kind != CPE_VALUE || p->kind != CPE_VALUE || v->pre || v->post || p->pre ||
+	    p->post || v->len + p->len + 2 > sizeof(got) || canon_name(vp, want, sizeof(want)))
+		return 0;
+	memcpy(got, v->v, v->len);
+	got[v->len] = '\x01';
+	memcpy(got + v->len + 1, p->v, p->len);
+	got[v->len + 1 + p->len] = '\0';
+	return strcasecmp(got, want) == 0;
+}
+
+/* part, version and update of row m as the KB walk reads them: the three
+ * fields when unquoted, else (quoting) the full parse, whose vendor and
+ * product must then be the key's (the walk compares them). -1: leave the
+ * row to the KB walk. */
+static int row_attrs(const struct kb_match *m, struct cpe *tmp, struct cpe_attr *pa,
+		     struct cpe_attr *va, struct cpe_attr *ua)
 {
 	const char *f[3];
 	size_t n[3];
+
+	if (strncmp(m->cpe, "cpe:2.3:", 8) != 0)
+		return -1;
+	if (vuln_row_fields(m->cpe, f, n) == 0) {
+		if (n[0] != 1 || vuln_cpe_fast_attr(f[0], n[0], pa) ||
+		    vuln_cpe_fast_attr(f[1], n[1], va) || vuln_cpe_fast_attr(f[2], n[2], ua))
+			return -1;
+		return 0;
+	}
+	if (cpe_parse(m->cpe, strlen(m->cpe), tmp) != 0)
+		return -1;
+	if (!parsed_names_key(tmp, m->vendor_product))
+		return -1;
+	*pa = tmp->attr[CPE_PART];
+	*va = tmp->attr[CPE_VERSION];
+	*ua = tmp->attr[CPE_UPDATE];
+	if (pa->kind == CPE_VALUE && pa->len != 1)
+		return -1;
+	return 0;
+}
+
+static int fill_row_attrs(struct vuln_index *ix, const struct kb_match *m, struct vix_row *r,
+			  struct cpe *tmp)
+{
 	struct cpe_attr pa, va, ua;
 	char full[2 * 256 + 4];
+	size_t fl;
 	int bounds = (m->flags & (KB_MATCH_START_INCL | KB_MATCH_START_EXCL | KB_MATCH_END_INCL |
 				  KB_MATCH_END_EXCL)) != 0;
 	int rc = 0;
@@ -118,12 +167,10 @@ static int fill_row(struct vuln_index *ix, const struct kb_match *m, struct vix_
 	r->row = m->index;
 	r->flags = (uint8_t)m->flags;
 	r->kind = VIX_SLOW;
-	if (strncmp(m->cpe, "cpe:2.3:", 8) != 0 || vuln_row_fields(m->cpe, f, n) != 0 ||
-	    n[0] != 1 || vuln_cpe_fast_attr(f[0], n[0], &pa) ||
-	    vuln_cpe_fast_attr(f[1], n[1], &va) || vuln_cpe_fast_attr(f[2], n[2], &ua) || va.pre ||
-	    va.post || ua.pre || ua.post || pa.pre || pa.post)
+	if (row_attrs(m, tmp, &pa, &va, &ua) != 0 || va.pre || va.post || ua.pre || ua.post ||
+	    pa.pre || pa.post)
 		return 0;
-	r->part = pa.kind == CPE_ANY ? 0 : pa.kind == CPE_NA ? '-' : f[0][0];
+	r->part = pa.kind == CPE_ANY ? 0 : pa.kind == CPE_NA ? '-' : pa.v[0];
 	if ((va.kind == CPE_ANY && !bounds) || va.kind == CPE_NA) {
 		r->kind = VIX_ALL;
 		return 0;
@@ -143,17 +190,29 @@ static int fill_row(struct vuln_index *ix, const struct kb_match *m, struct vix_
 	if (va.len > 256 || ua.len > 256)
 		return 0;
 	memcpy(full, va.v, va.len);
-	n[0] = va.len;
+	fl = va.len;
 	if (ua.kind == CPE_VALUE) {
 		if (ua.v[0] >= '0' && ua.v[0] <= '9')
-			full[n[0]++] = '.';
-		memcpy(full + n[0], ua.v, ua.len);
-		n[0] += ua.len;
+			full[fl++] = '.';
+		memcpy(full + fl, ua.v, ua.len);
+		fl += ua.len;
 	}
-	if ((rc = key_add(ix, full, n[0], &r->key, &r->klen, &r->pre)) != 0)
+	if ((rc = key_add(ix, full, fl, &r->key, &r->klen, &r->pre)) != 0)
 		return rc < 0 ? 0 : rc;
 	r->kind = ua.kind == CPE_ANY ? VIX_EXACT_ANYUPD : VIX_EXACT;
 	return 0;
+}
+
+/* classify row m into r (see enum vix_kind); ERR_NOMEM/ERR_TOO_BIG */
+static int fill_row(struct vuln_index *ix, const struct kb_match *m, struct vix_row *r)
+{
+	struct cpe tmp;
+	int rc;
+
+	cpe_init(&tmp);
+	rc = fill_row_attrs(ix, m, r, &tmp);
+	cpe_release(&tmp);
+	return rc;
 }
 
 static const uint8_t *key_of(const struct vuln_index *ix, uint32_t off)
@@ -691,7 +750,8 @@ static int build_cx(struct vuln_index *ix, const struct kb_cve_info *info)
 			goto out;
 		ix->cxcanon[cx->row0 + i] = canon_id(ix, m.vendor_product);
 		if (row->kind == VIX_SLOW || strchr(m.vendor_product, '\\') ||
-		    !strchr(m.vendor_product, ':') || ix->cxcanon[cx->row0 + i] == VIX_NIL) {
+		    strchr(m.cpe, '\\') || !strchr(m.vendor_product, ':') ||
+		    ix->cxcanon[cx->row0 + i] == VIX_NIL) {
 			ix->cflags[info->index] |= VIXC_FALLBACK;
 			r = 0;
 			goto out;

@@ -701,8 +701,17 @@ static int collect_index(struct collect *c, const struct vq_vp *vp)
 		if (res.conf != MATCH_NONE && tup_add(c, rows[i].cve, rows[i].row, &res))
 			return c->err;
 	}
-	if (c->tn > 1)
+	if (c->tn > 16) {
 		qsort(c->t, c->tn, sizeof(*c->t), tup_cmp);
+	} else {
+		for (i = 1; i < c->tn; i++) {
+			struct tup x = c->t[i];
+
+			for (k = i; k > 0 && tup_cmp(&c->t[k - 1], &x) > 0; k--)
+				c->t[k] = c->t[k - 1];
+			c->t[k] = x;
+		}
+	}
 	/* per CVE the first row (KB order) with the best confidence */
 	for (i = 0; i < c->tn; i = k) {
 		size_t best = i;
@@ -1039,8 +1048,12 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 
 	if (!q->version[0] && !(q->flags & VULN_F_ALL))
 		return 0; /* no version: nothing a row could say about it */
-	if (!(c = calloc(1, sizeof(*c))))
+	/* not calloc: the key buffers need no clearing */
+	if (!(c = malloc(sizeof(*c))))
 		return ERR_NOMEM;
+	memset(c, 0, offsetof(struct collect, qv));
+	c->t = NULL;
+	c->tn = c->tcap = 0;
 	memset(&s, 0, sizeof(s));
 	c->q = q;
 	c->use_ix = q->ix && q->version[0] && vix_qver_set(&c->qv, q->version) == 0;
@@ -1079,8 +1092,21 @@ void vq_hit_fill(const struct kb *kb, const struct kb_cve_info *info, struct vul
 		str_lcpy(h->cwe, "NVD-CWE-Other", sizeof(h->cwe));
 	else if (info->cwe == 2)
 		str_lcpy(h->cwe, "NVD-CWE-noinfo", sizeof(h->cwe));
-	else if (info->cwe)
-		snprintf(h->cwe, sizeof(h->cwe), "CWE-%u", (unsigned)info->cwe);
+	else if (info->cwe) {
+		/* "CWE-%u" without printf: this runs for every hit */
+		char d[12];
+		size_t n = 0, k;
+		uint32_t v = info->cwe;
+
+		while (v && n < sizeof(d)) {
+			d[n++] = (char)('0' + v % 10);
+			v /= 10;
+		}
+		memcpy(h->cwe, "CWE-", 4);
+		for (k = 0; k < n && 4 + k + 1 < sizeof(h->cwe); k++)
+			h->cwe[4 + k] = d[n - 1 - k];
+		h->cwe[4 + k] = '\0';
+	}
 	h->kev = (info->flags & KB_CVE_KEV) != 0;
 	h->ransomware = (info->flags & KB_CVE_RANSOMWARE) != 0;
 	h->epss = info->epss;

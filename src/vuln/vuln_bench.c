@@ -486,7 +486,7 @@ static int bench_inventory(const struct bench *b, const char *path, long want, c
 int vuln_bench_cli(int argc, char **argv)
 {
 	const char *kb_path = "var/kb/wachter.kb", *pkgs = NULL, *release = "bookworm";
-	long lookups = 1000000, inventory = 5000, verify = 0, cur, hwm;
+	long lookups = 1000000, inventory = 5000, verify = 0, kb_lookups = -1, cur, hwm;
 	int threads = 2;
 	struct bench b;
 	struct kb *kb = NULL;
@@ -510,9 +510,12 @@ int vuln_bench_cli(int argc, char **argv)
 			threads = (int)strtol(argv[++i], NULL, 10);
 		else if (i + 1 < argc && strcmp(argv[i], "--verify") == 0)
 			verify = strtol(argv[++i], NULL, 10);
+		else if (i + 1 < argc && strcmp(argv[i], "--kb-lookups") == 0)
+			kb_lookups = strtol(argv[++i], NULL, 10);
 		else {
 			fputs("usage: wachter vuln bench [--kb PATH] [--lookups N] [--inventory N]"
-			      " [--packages FILE] [--release NAME] [--threads N] [--verify N]\n",
+			      " [--packages FILE] [--release NAME] [--threads N] [--verify N]"
+			      " [--kb-lookups N]\n",
 			      stderr);
 			return 2;
 		}
@@ -536,8 +539,10 @@ int vuln_bench_cli(int argc, char **argv)
 	if (r == 0 && b.np == 0)
 		r = ERR_NOTFOUND;
 	/* straight from the mapped KB: a tenth of the lookups, one thread */
-	if (r == 0)
-		r = bench_lookups(&b, lookups / 10 > 0 ? lookups / 10 : 1, 1, "KB only");
+	if (kb_lookups < 0)
+		kb_lookups = lookups / 10 > 0 ? lookups / 10 : 1;
+	if (r == 0 && kb_lookups > 0)
+		r = bench_lookups(&b, kb_lookups, 1, "KB only");
 	if (r == 0 && pkgs && inventory > 0)
 		r = bench_inventory(&b, pkgs, inventory, release);
 	t0 = time_now_ms();
