@@ -36,6 +36,7 @@ struct vuln_index {
 	uint8_t *keys; /* version keys */
 	size_t keys_len, keys_cap;
 	uint8_t *cflags; /* per CVE, VIXC_* */
+	uint32_t *cveid; /* per CVE: (year - 1990) << 24 | number, 0 = not kept */
 	uint32_t *cxmap; /* per CVE: its vix_cx + 1, 0 = none */
 	struct vix_cx *cx;
 	size_t ncx, cx_cap;
@@ -670,6 +671,20 @@ static int windows_facts(const struct vuln_index *ix, const struct kb_cve_info *
 	return 0;
 }
 
+/* a row whose key is quoted: build_config parses it fully; does that
+ * give plain vendor and product values (so the canon id compares them)? */
+static int plain_names(const struct kb_match *m)
+{
+	struct cpe c;
+	int ok;
+
+	if (cpe_parse(m->cpe, strlen(m->cpe), &c) != 0)
+		return 0;
+	ok = parsed_names_key(&c, m->vendor_product);
+	cpe_release(&c);
+	return ok;
+}
+
 /* a compact copy of complex CVE info's configuration, or VIXC_FALLBACK */
 static int build_cx(struct vuln_index *ix, const struct kb_cve_info *info)
 {
@@ -749,9 +764,10 @@ static int build_cx(struct vuln_index *ix, const struct kb_cve_info *info)
 		    (r = fill_row(ix, &m, row)) != 0)
 			goto out;
 		ix->cxcanon[cx->row0 + i] = canon_id(ix, m.vendor_product);
-		if (row->kind == VIX_SLOW || strchr(m.vendor_product, '\\') ||
-		    strchr(m.cpe, '\\') || !strchr(m.vendor_product, ':') ||
-		    ix->cxcanon[cx->row0 + i] == VIX_NIL) {
+		/* quoted fields went through the full parse (fill_row checks
+		 * its vendor:product); so does a quoted key (plain_names) */
+		if (row->kind == VIX_SLOW || (strchr(m.vendor_product, '\\') && !plain_names(&m)) ||
+		    !strchr(m.vendor_product, ':') || ix->cxcanon[cx->row0 + i] == VIX_NIL) {
 			ix->cflags[info->index] |= VIXC_FALLBACK;
 			r = 0;
 			goto out;
@@ -765,6 +781,60 @@ out:
 	free(depth);
 	free(last);
 	return r;
+}
+
+/* "CVE-2024-6387" -> (2024 - 1990) << 24 | 6387; 0 when it does not fit
+ * or would not print back the same */
+static uint32_t pack_id(const char *id)
+{
+	uint32_t year = 0, num = 0;
+	size_t i, nd = 0;
+
+	if (strncmp(id, "CVE-", 4) != 0)
+		return 0;
+	for (i = 4; i < 8; i++) {
+		if (id[i] < '0' || id[i] > '9')
+			return 0;
+		year = year * 10 + (uint32_t)(id[i] - '0');
+	}
+	if (id[8] != '-' || year < 1990 || year > 1990 + 255)
+		return 0;
+	for (i = 9; id[i] >= '0' && id[i] <= '9'; i++, nd++) {
+		if (nd >= 8)
+			return 0;
+		num = num * 10 + (uint32_t)(id[i] - '0');
+	}
+	if (id[i] || nd < 4 || num >= (1u << 24) || (nd > 4 && id[9] == '0'))
+		return 0;
+	return (year - 1990) << 24 | num;
+}
+
+int vix_cve_id(const struct vuln_index *ix, uint32_t cve, char out[24])
+{
+	uint32_t v = ix->cveid[cve], year, num;
+	char d[12];
+	size_t n = 0, o = 0;
+
+	if (!v)
+		return -1;
+	year = (v >> 24) + 1990;
+	num = v & 0xffffffu;
+	memcpy(out, "CVE-", 4);
+	out[4] = (char)('0' + year / 1000);
+	out[5] = (char)('0' + year / 100 % 10);
+	out[6] = (char)('0' + year / 10 % 10);
+	out[7] = (char)('0' + year % 10);
+	out[8] = '-';
+	do {
+		d[n++] = (char)('0' + num % 10);
+		num /= 10;
+	} while (num);
+	while (n < 4)
+		d[n++] = '0';
+	for (o = 9; n > 0; o++)
+		out[o] = d[--n];
+	out[o] = '\0';
+	return 0;
 }
 
 /* the facts of every CVE some indexed row belongs to */
@@ -792,6 +862,7 @@ static int build_cves(struct vuln_index *ix, size_t ncves, size_t nnodes)
 			return r;
 		if (info.flags & KB_CVE_REJECTED)
 			*fl |= VIXC_REJECTED;
+		ix->cveid[i] = pack_id(info.id);
 		if ((r = windows_facts(ix, &info, fl)) != 0)
 			return r;
 		if ((*fl & VIXC_COMPLEX) && !(*fl & VIXC_REJECTED) &&
@@ -826,10 +897,11 @@ int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 		goto fail;
 	ix->rows = malloc((ix->nrows + 1) * sizeof(*ix->rows));
 	ix->cflags = calloc((size_t)kc.cves + 1, 1);
+	ix->cveid = calloc((size_t)kc.cves + 1, sizeof(*ix->cveid));
 	ix->cxmap = calloc((size_t)kc.cves + 1, sizeof(*ix->cxmap));
 	ix->cmask = 1023;
 	ix->cslots = calloc(ix->cmask + 1, sizeof(*ix->cslots));
-	if (!ix->rows || !ix->cflags || !ix->cxmap || !ix->cslots) {
+	if (!ix->rows || !ix->cflags || !ix->cveid || !ix->cxmap || !ix->cslots) {
 		r = ERR_NOMEM;
 		goto fail;
 	}
@@ -860,7 +932,8 @@ int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 	free(tmp);
 	ix->bytes = sizeof(*ix) + (ix->mask + 1) * sizeof(*ix->slots) +
 		    (kc.products + 1) * sizeof(*ix->prods) + (ix->nrows + 1) * sizeof(*ix->rows) +
-		    ix->keys_cap + ((size_t)kc.cves + 1) * (1 + sizeof(*ix->cxmap)) +
+		    ix->keys_cap +
+		    ((size_t)kc.cves + 1) * (1 + sizeof(*ix->cxmap) + sizeof(*ix->cveid)) +
 		    ix->cx_cap * sizeof(*ix->cx) + ix->cxnodes_cap * sizeof(*ix->cxnodes) +
 		    ix->cxrows_cap * (sizeof(*ix->cxrows) + sizeof(*ix->cxcanon)) + ix->cpool_cap +
 		    (ix->cmask + 1) * sizeof(*ix->cslots);
@@ -881,6 +954,7 @@ void vuln_index_free(struct vuln_index *ix)
 	free(ix->rows);
 	free(ix->keys);
 	free(ix->cflags);
+	free(ix->cveid);
 	free(ix->cxmap);
 	free(ix->cx);
 	free(ix->cxnodes);

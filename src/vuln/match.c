@@ -1007,6 +1007,48 @@ static int emit(const struct vuln_query *q, const struct cand *cd, const struct 
 	return vuln_hits_push(out, &h);
 }
 
+/* ref: the short form of the hit for cd (as emit, without the details) */
+static int ref(const struct vuln_query *q, const struct cand *cd, const struct cpe_result *res,
+	       unsigned hf, uint32_t *last)
+{
+	struct vuln_refs *rl = q->refs;
+	struct vuln_ref *x;
+	struct kb_cve_info info;
+	enum check_conf conf = conf_of(res->conf);
+
+	if (rl->n && *last == cd->cve) {
+		x = &rl->v[rl->n - 1];
+		if (conf > x->conf) {
+			x->conf = conf;
+			x->flags = hf;
+			x->row = cd->row;
+		}
+		return 0;
+	}
+	*last = cd->cve;
+	if (rl->n == rl->cap &&
+	    reserve((void **)&rl->v, &rl->cap, rl->cap ? rl->cap * 2 : 16, sizeof(*rl->v)) != 0)
+		return ERR_NOMEM;
+	x = &rl->v[rl->n];
+	if (!q->ix || vix_cve_id(q->ix, cd->cve, x->cve) != 0) {
+		if (kb_cve_at(q->kb, cd->cve, &info) != 0)
+			return ERR_RANGE;
+		str_lcpy(x->cve, info.id, sizeof(x->cve));
+	}
+	x->cve_index = cd->cve;
+	x->row = cd->row;
+	x->conf = conf;
+	x->flags = hf;
+	rl->n++;
+	return 0;
+}
+
+void vuln_refs_release(struct vuln_refs *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
 /* the candidates of every vendor:product of q into c */
 static int collect_all(const struct vuln_query *q, struct collect *c)
 {
@@ -1037,7 +1079,7 @@ static int collect_all(const struct vuln_query *q, struct collect *c)
 
 int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 {
-	struct collect *c;
+	struct collect cs, *c = &cs; /* on the stack: a few KB, once per query */
 	struct scratch s;
 	struct kb_cve_info info;
 	struct cpe_result res;
@@ -1048,9 +1090,7 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 
 	if (!q->version[0] && !(q->flags & VULN_F_ALL))
 		return 0; /* no version: nothing a row could say about it */
-	/* not calloc: the key buffers need no clearing */
-	if (!(c = malloc(sizeof(*c))))
-		return ERR_NOMEM;
+	/* the key buffers need no clearing */
 	memset(c, 0, offsetof(struct collect, qv));
 	c->t = NULL;
 	c->tn = c->tcap = 0;
@@ -1068,6 +1108,11 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 			goto out;
 		if (!judge(q, win, &res, &hf))
 			continue;
+		if (q->refs) {
+			if ((r = ref(q, &c->v[i], &res, hf, &last)) != 0)
+				goto out;
+			continue;
+		}
 		if (c->use_ix && !have_info && (r = kb_cve_at(q->kb, c->v[i].cve, &info)) != 0)
 			goto out;
 		if ((r = emit(q, &c->v[i], &info, &res, hf, out, &last)) != 0)
@@ -1076,7 +1121,6 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 out:
 	free(c->v);
 	free(c->t);
-	free(c);
 	scratch_free(&s);
 	return r;
 }
@@ -1345,4 +1389,65 @@ int vuln_match_product_ix(const struct vuln_index *ix, const char *product_name,
 			  const char *version, const char *distro_hint, struct vuln_hits *out)
 {
 	return match_product(vuln_index_kb(ix), ix, product_name, version, distro_hint, out);
+}
+
+/* the full path's hits as refs (the tracker decided some of them) */
+static int refs_from_hits(const struct kb *kb, const struct vuln_hits *h, struct vuln_refs *out)
+{
+	struct kb_cve_info info;
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		struct vuln_ref *x;
+
+		if (out->n == out->cap &&
+		    reserve((void **)&out->v, &out->cap, out->cap ? out->cap * 2 : 16,
+			    sizeof(*out->v)) != 0)
+			return ERR_NOMEM;
+		x = &out->v[out->n++];
+		memset(x, 0, sizeof(*x));
+		str_lcpy(x->cve, h->v[i].cve, sizeof(x->cve));
+		x->cve_index = kb_cve(kb, h->v[i].cve, &info) == 0 ? info.index : UINT32_MAX;
+		x->row = UINT32_MAX;
+		x->conf = h->v[i].conf;
+		x->flags = h->v[i].flags;
+	}
+	return 0;
+}
+
+int vuln_match_product_refs(const struct vuln_index *ix, const char *product_name,
+			    const char *version, const char *distro_hint, struct vuln_refs *out)
+{
+	struct vuln_hits h = VULN_HITS_INIT;
+	struct vuln_query qs, *q = &qs; /* on the stack: bulk matching, no malloc */
+	size_t n0 = out->n;
+	int r;
+
+	if (!product_name || !*product_name)
+		return ERR_NOTFOUND;
+	if (!version || !*version || strlen(version) >= VQ_VERSION_MAX)
+		return ERR_INVAL;
+	vq_init(q, vuln_index_kb(ix));
+	q->ix = ix;
+	str_lcpy(q->version, version, sizeof(q->version));
+	vq_add_product_name(q, product_name);
+	if (q->nvp == 0) {
+		r = ERR_NOTFOUND;
+		goto out;
+	}
+	vq_set_hint(q, distro_hint);
+	if (q->deb_release[0]) {
+		/* the tracker works on full hits */
+		if ((r = vq_finish(q, &h, 0)) == 0)
+			r = refs_from_hits(q->kb, &h, out);
+		goto out;
+	}
+	vq_widen(q);
+	q->refs = out;
+	r = vq_run(q, NULL);
+out:
+	if (r != 0)
+		out->n = n0;
+	vuln_hits_release(&h);
+	return r;
 }

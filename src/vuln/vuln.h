@@ -159,6 +159,45 @@ int vuln_match_product_ix(const struct vuln_index *ix, const char *product_name,
 int vuln_match_package_ix(const struct vuln_index *ix, const char *pkg, const char *version,
 			  const char *release, struct vuln_hits *out) WUR;
 
+/*
+ * The short form of a hit, for bulk matching that needs the CVEs and how
+ * sure they are but not the details (the agent's inventory summary, a
+ * scanner daemon's first pass, the benchmark): no KB record is read per
+ * hit (vuln_match_product_ix gives the full hits).
+ */
+struct vuln_ref {
+	char cve[24];	    /* "CVE-2024-6387" */
+	uint32_t cve_index; /* the KB's CVE table index (kb_cve_at) */
+	uint32_t row;	    /* the KB match row that decided (UINT32_MAX: the tracker) */
+	enum check_conf conf;
+	unsigned flags; /* enum vuln_hit_flag */
+};
+
+/* A list of refs; VULN_REFS_INIT. Not thread safe. */
+struct vuln_refs {
+	struct vuln_ref *v;
+	size_t n, cap;
+};
+
+#define VULN_REFS_INIT                                                                             \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
+void vuln_refs_release(struct vuln_refs *r);
+
+/*
+ * vuln_match_product_refs: vuln_match_product_ix in short form: the same
+ * CVEs with the same confidence and flags (one ref per CVE), appended to
+ * out in KB CVE order (not sorted worst first: the severity is in the KB
+ * record, which this does not read). A hint naming a Debian release (the
+ * tracker decides) takes the full path and converts its hits. Errors as
+ * vuln_match_product; out is unchanged on error. Thread safe for distinct
+ * out lists.
+ */
+int vuln_match_product_refs(const struct vuln_index *ix, const char *product_name,
+			    const char *version, const char *distro_hint,
+			    struct vuln_refs *out) WUR;
+
 /* ------------------------------------------------ Debian changelogs */
 
 /* A CVE named in a changelog, and the (oldest) entry version naming it. */

@@ -23,6 +23,7 @@ struct bprod {
 struct bench {
 	const struct kb *kb;
 	const struct vuln_index *ix; /* NULL: straight from the KB */
+	int refs;		     /* the short form (vuln_match_product_refs) */
 	struct bprod *p;
 	size_t np;
 	uint64_t rng;
@@ -224,6 +225,7 @@ static void *lookup_thread(void *arg)
 {
 	struct bench *b = arg;
 	struct vuln_hits h = VULN_HITS_INIT;
+	struct vuln_refs rf = VULN_REFS_INIT;
 	struct job *jobs = malloc(CHUNK * sizeof(*jobs));
 	long i, k, n;
 	int64_t c0, w0;
@@ -239,21 +241,27 @@ static void *lookup_thread(void *arg)
 		c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 		w0 = clock_ns(CLOCK_MONOTONIC);
 		for (k = 0; k < n; k++) {
-			h.n = 0;
-			r = b->ix ? vuln_match_product_ix(b->ix, jobs[k].vp, jobs[k].ver, NULL, &h)
-				  : vuln_match_product(b->kb, jobs[k].vp, jobs[k].ver, NULL, &h);
+			h.n = rf.n = 0;
+			if (b->refs)
+				r = vuln_match_product_refs(b->ix, jobs[k].vp, jobs[k].ver, NULL,
+							    &rf);
+			else if (b->ix)
+				r = vuln_match_product_ix(b->ix, jobs[k].vp, jobs[k].ver, NULL, &h);
+			else
+				r = vuln_match_product(b->kb, jobs[k].vp, jobs[k].ver, NULL, &h);
 			if (r == ERR_NOMEM) {
 				b->err = r;
 				break;
 			}
-			b->total += h.n;
-			b->with += h.n > 0;
+			b->total += h.n + rf.n;
+			b->with += h.n + rf.n > 0;
 		}
 		b->cpu_ns += clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
 		b->wall_ns += clock_ns(CLOCK_MONOTONIC) - w0;
 	}
 	free(jobs);
 	vuln_hits_release(&h);
+	vuln_refs_release(&rf);
 	return NULL;
 }
 
@@ -359,6 +367,7 @@ static long bench_verify(struct bench *b, long n)
 	static const char *const hints[] = {
 	    NULL, NULL, NULL, NULL, NULL, NULL, "Debian-2+deb12u3", "(Ubuntu)"};
 	struct vuln_hits ha = VULN_HITS_INIT, hb = VULN_HITS_INIT;
+	struct vuln_refs rc = VULN_REFS_INIT;
 	struct job job;
 	size_t hits = 0, k;
 	long i, bad = 0;
@@ -366,13 +375,14 @@ static long bench_verify(struct bench *b, long n)
 
 	for (i = 0; i < n; i++) {
 		const char *hint = hints[rnd(b) % ARRAY_SIZE(hints)], *why = NULL;
-		int ra, rb;
+		int ra, rb, rr;
 
 		make_jobs(b, &job, 1);
-		ha.n = hb.n = 0;
+		ha.n = hb.n = rc.n = 0;
 		ra = vuln_match_product(b->kb, job.vp, job.ver, hint, &ha);
 		rb = vuln_match_product_ix(b->ix, job.vp, job.ver, hint, &hb);
-		if (ra == ERR_NOMEM || rb == ERR_NOMEM) {
+		rr = vuln_match_product_refs(b->ix, job.vp, job.ver, hint, &rc);
+		if (ra == ERR_NOMEM || rb == ERR_NOMEM || rr == ERR_NOMEM) {
 			bad = ERR_NOMEM;
 			break;
 		}
@@ -383,6 +393,19 @@ static long bench_verify(struct bench *b, long n)
 			why = "number of hits";
 		for (k = 0; !why && k < ha.n; k++)
 			why = hit_diff(&ha.v[k], &hb.v[k]);
+		/* the short form: the same CVEs, confidence and flags */
+		if (!why && ra != rr)
+			why = "refs: return code";
+		else if (!why && rc.n != ha.n)
+			why = "refs: number of hits";
+		for (k = 0; !why && k < rc.n; k++) {
+			const struct vuln_hit *x = vuln_hits_find(&ha, rc.v[k].cve);
+
+			if (!x || x->conf != rc.v[k].conf || x->flags != rc.v[k].flags)
+				why = "refs: a hit differs";
+			else if (k && rc.v[k - 1].cve_index >= rc.v[k].cve_index && !hint)
+				why = "refs: not in CVE order";
+		}
 		if (!why)
 			continue;
 		if (++bad <= 10)
@@ -393,9 +416,11 @@ static long bench_verify(struct bench *b, long n)
 	}
 	vuln_hits_release(&ha);
 	vuln_hits_release(&hb);
+	vuln_refs_release(&rc);
 	if (bad >= 0)
 		printf("verify:    %ld random (product, version[, hint]) lookups, KB path vs index "
-		       "path, full hit lists (%zu hits): %ld mismatches (%.1f s)\n",
+		       "path (full hit lists) and vs refs (CVE, confidence, flags) (%zu hits): %ld "
+		       "mismatches (%.1f s)\n",
 		       i, hits, bad, (double)(time_now_ms() - t0) / 1000.0);
 	return bad;
 }
@@ -560,9 +585,13 @@ int vuln_bench_cli(int argc, char **argv)
 			r = bad < 0 ? (int)bad : ERR_PROTO;
 	}
 	if (r == 0)
-		r = bench_lookups(&b, lookups, 1, "index");
+		r = bench_lookups(&b, lookups, 1, "index, full hits");
+	b.refs = 1;
+	if (r == 0)
+		r = bench_lookups(&b, lookups, 1, "index, refs");
 	if (r == 0 && threads > 1)
-		r = bench_lookups(&b, lookups, threads, "index");
+		r = bench_lookups(&b, lookups, threads, "index, refs");
+	b.refs = 0;
 	if (r == 0 && pkgs && inventory > 0)
 		r = bench_inventory(&b, pkgs, inventory, release);
 	rss(&cur, &hwm);

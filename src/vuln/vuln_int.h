@@ -37,6 +37,7 @@ struct vq_distro {
 struct vuln_query {
 	const struct kb *kb;
 	const struct vuln_index *ix; /* optional: bulk matching */
+	struct vuln_refs *refs;	     /* short form wanted: vq_run fills this, not hits */
 	struct vq_vp vps[VQ_MAX_VP];
 	size_t nvp;
 	char version[VQ_VERSION_MAX]; /* upstream version incl. update ("9.2p1"); "" = unknown */
@@ -180,6 +181,9 @@ int vix_key_eq(const struct vuln_index *ix, const struct vix_row *r, const uint8
 void vix_row_match(const struct vuln_index *ix, const struct vix_row *r, const struct vix_qver *qv,
 		   struct cpe_result *res);
 unsigned vix_cve_flags(const struct vuln_index *ix, uint32_t cve);
+/* vix_cve_id: the id of CVE index cve into out ("CVE-2024-6387"); -1 when
+ * the index did not keep it */
+int vix_cve_id(const struct vuln_index *ix, uint32_t cve, char out[24]);
 /* vix_cx_eval: cpe_config_eval of complex CVE cve for a product of canon
  * id canon and part, version qv, on a platform without CPEs (NULL is
  * fine); the CVE must not be VIXC_FALLBACK */
