@@ -183,7 +183,7 @@ static int fill_row_attrs(struct vuln_index *ix, const struct kb_match *m, struc
 			return rc < 0 ? 0 : rc;
 		if ((m->flags & (KB_MATCH_END_INCL | KB_MATCH_END_EXCL)) &&
 		    (rc = key_add(ix, m->version_end, strlen(m->version_end), &r->ekey, &r->eklen,
-				  NULL)) != 0)
+				  &r->epre)) != 0)
 			return rc < 0 ? 0 : rc;
 		r->kind = VIX_RANGE;
 		return 0;
@@ -239,12 +239,23 @@ int vix_qver_set(struct vix_qver *qv, const char *v)
 	return 0;
 }
 
+/* compare pool key (off, n, pre) with k: the prefixes decide unless equal;
+ * keys of up to 8 bytes are their prefixes (zero-padded), so then the
+ * shorter is the smaller */
+static int kcmp(const struct vuln_index *ix, uint32_t off, size_t n, uint64_t pre, const uint8_t *k,
+		size_t kn, uint64_t kpre)
+{
+	if (pre != kpre)
+		return pre < kpre ? -1 : 1;
+	if (n <= 8 && kn <= 8)
+		return n == kn ? 0 : n < kn ? -1 : 1;
+	return vkey_cmp(key_of(ix, off), n, k, kn);
+}
+
 static int row_key_cmp(const struct vuln_index *ix, const struct vix_row *r, const uint8_t *k,
 		       size_t kn, uint64_t kpre)
 {
-	if (r->pre != kpre)
-		return r->pre < kpre ? -1 : 1;
-	return vkey_cmp(key_of(ix, r->key), r->klen, k, kn);
+	return kcmp(ix, r->key, r->klen, r->pre, k, kn, kpre);
 }
 
 int vix_key_eq(const struct vuln_index *ix, const struct vix_row *r, const uint8_t *k, size_t kn,
@@ -271,17 +282,17 @@ size_t vix_exact_lower(const struct vuln_index *ix, const struct vix_prod *p, co
 
 /* the bounds of r around key k (in_bounds of range.c) */
 static int in_bounds(const struct vuln_index *ix, const struct vix_row *r, const uint8_t *k,
-		     size_t kn)
+		     size_t kn, uint64_t kpre)
 {
 	int c;
 
 	if (r->flags & (KB_MATCH_START_INCL | KB_MATCH_START_EXCL)) {
-		c = vkey_cmp(k, kn, key_of(ix, r->key), r->klen);
+		c = -kcmp(ix, r->key, r->klen, r->pre, k, kn, kpre);
 		if (c < 0 || (c == 0 && !(r->flags & KB_MATCH_START_INCL)))
 			return 0;
 	}
 	if (r->flags & (KB_MATCH_END_INCL | KB_MATCH_END_EXCL)) {
-		c = vkey_cmp(k, kn, key_of(ix, r->ekey), r->eklen);
+		c = -kcmp(ix, r->ekey, r->eklen, r->epre, k, kn, kpre);
 		if (c > 0 || (c == 0 && !(r->flags & KB_MATCH_END_INCL)))
 			return 0;
 	}
@@ -309,11 +320,11 @@ void vix_row_match(const struct vuln_index *ix, const struct vix_row *r, const s
 		}
 		return;
 	case VIX_RANGE:
-		if (in_bounds(ix, r, qv->f, qv->fn)) {
+		if (in_bounds(ix, r, qv->f, qv->fn, qv->fpre)) {
 			res->conf = MATCH_HIGH;
 		} else if ((r->flags & KB_MATCH_END_INCL) && qv->has_base &&
-			   vkey_cmp(qv->b, qv->bn, key_of(ix, r->ekey), r->eklen) == 0 &&
-			   in_bounds(ix, r, qv->b, qv->bn)) {
+			   kcmp(ix, r->ekey, r->eklen, r->epre, qv->b, qv->bn, qv->bpre) == 0 &&
+			   in_bounds(ix, r, qv->b, qv->bn, qv->bpre)) {
 			res->conf = MATCH_MEDIUM;
 			res->flags = CPE_MF_UPDATE_GUESS;
 		}
@@ -437,6 +448,8 @@ static int prod_slot(struct vuln_index *ix, const char *vp, int add, size_t *out
 		return ERR_NOTFOUND;
 	ix->prods[ix->nprods].vp = vp;
 	ix->prods[ix->nprods].hash = hv;
+	if (strlen(vp) < sizeof(ix->prods[ix->nprods].ikey))
+		memcpy(ix->prods[ix->nprods].ikey, vp, strlen(vp) + 1);
 	ix->slots[h] = (uint32_t)++ix->nprods;
 	*out = ix->nprods - 1;
 	return 0;
@@ -451,7 +464,7 @@ const struct vix_prod *vix_find(const struct vuln_index *ix, const char *key_ven
 	for (h = hv & ix->mask; (s = ix->slots[h]) != 0; h = (h + 1) & ix->mask) {
 		const struct vix_prod *p = &ix->prods[s - 1];
 
-		if (p->hash == hv && vp_eq(p->vp, key_vendor, key_product))
+		if (p->hash == hv && vp_eq(p->ikey[0] ? p->ikey : p->vp, key_vendor, key_product))
 			return p;
 	}
 	return NULL;

@@ -68,38 +68,43 @@ static int unescape(const char *s, size_t n, char *out, size_t size)
 int vq_add_vp(struct vuln_query *q, char part, const char *vendor, size_t vlen, const char *product,
 	      size_t plen, int escaped)
 {
-	struct vq_vp vp;
+	struct vq_vp tmp, *vp;
 	size_t i;
 	int r;
 
-	memset(&vp, 0, sizeof(vp));
-	vp.part = part ? part : 'a';
+	/* built in the next free slot (committed by nvp++ at the end): every
+	 * field is written below, so no clearing and no copy */
+	vp = q->nvp < VQ_MAX_VP ? &q->vps[q->nvp] : &tmp;
+	vp->part = part ? part : 'a';
+	vp->ixp = NULL;
 	if (escaped) {
-		r = unescape(vendor, vlen, vp.vendor, sizeof(vp.vendor)) |
-		    unescape(product, plen, vp.product, sizeof(vp.product));
+		r = unescape(vendor, vlen, vp->vendor, sizeof(vp->vendor)) |
+		    unescape(product, plen, vp->product, sizeof(vp->product));
 	} else {
-		r = escape(vendor, vlen, vp.key_vendor, sizeof(vp.key_vendor)) |
-		    escape(product, plen, vp.key_product, sizeof(vp.key_product)) |
-		    unescape(vendor, vlen, vp.vendor, sizeof(vp.vendor)) |
-		    unescape(product, plen, vp.product, sizeof(vp.product));
+		r = escape(vendor, vlen, vp->key_vendor, sizeof(vp->key_vendor)) |
+		    escape(product, plen, vp->key_product, sizeof(vp->key_product)) |
+		    unescape(vendor, vlen, vp->vendor, sizeof(vp->vendor)) |
+		    unescape(product, plen, vp->product, sizeof(vp->product));
 	}
-	if (r != 0 || !vp.vendor[0] || !vp.product[0])
+	if (r != 0 || !vp->vendor[0] || !vp->product[0])
 		return ERR_INVAL;
 	if (escaped) {
 		/* normalise the key through the plain form */
-		if (escape(vp.vendor, strlen(vp.vendor), vp.key_vendor, sizeof(vp.key_vendor)) ||
-		    escape(vp.product, strlen(vp.product), vp.key_product, sizeof(vp.key_product)))
+		if (escape(vp->vendor, strlen(vp->vendor), vp->key_vendor,
+			   sizeof(vp->key_vendor)) ||
+		    escape(vp->product, strlen(vp->product), vp->key_product,
+			   sizeof(vp->key_product)))
 			return ERR_INVAL;
 	}
 	for (i = 0; i < q->nvp; i++)
-		if (strcmp(q->vps[i].key_vendor, vp.key_vendor) == 0 &&
-		    strcmp(q->vps[i].key_product, vp.key_product) == 0)
+		if (strcmp(q->vps[i].key_vendor, vp->key_vendor) == 0 &&
+		    strcmp(q->vps[i].key_product, vp->key_product) == 0)
 			return 0;
 	if (q->nvp >= VQ_MAX_VP)
 		return ERR_TOO_BIG;
 	if (q->ix)
-		vp.ixp = vix_find(q->ix, vp.key_vendor, vp.key_product);
-	q->vps[q->nvp++] = vp;
+		vp->ixp = vix_find(q->ix, vp->key_vendor, vp->key_product);
+	q->nvp++;
 	return 0;
 }
 

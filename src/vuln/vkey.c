@@ -85,11 +85,12 @@ static int vk_zeros_droppable(const struct vk_it *it, size_t pos, size_t *stop)
 	}
 }
 
-/* Token bytes, in version_cmp_upstream's class order: PRE < END < ALPHA < NUM */
+/* Token bytes, in version_cmp_upstream's class order: PRE < END < ALPHA <
+ * NUM (VK_NUM and up: the class byte of a number holds its length) */
 #define VK_PRE 1
 #define VK_END 2
 #define VK_ALPHA 3
-#define VK_NUM 4
+#define VK_NUM 16
 
 struct vk_out {
 	uint8_t *o;
@@ -148,20 +149,24 @@ static int vk_token(struct vk_it *it, struct vk_out *w)
 			}
 			it->keep_until = stop;
 		}
-		/* numbers compare by length, then digits: an order-preserving
-		 * length (one byte below 255, else 255 and four bytes) */
-		vk_put(w, VK_NUM);
-		if (n < 255) {
-			vk_put(w, (uint8_t)n);
+		/* numbers compare by length, then digits: the class byte holds
+		 * the length (VK_NUM + n, or 0xff and four bytes past 238
+		 * digits), then the digits two to a byte (00-99; an odd last
+		 * one alone): the same order for equal lengths, and short keys
+		 * (most versions fit the 8-byte prefix) */
+		if (n < 0xff - VK_NUM) {
+			vk_put(w, (uint8_t)(VK_NUM + n));
 		} else {
-			vk_put(w, 255);
+			vk_put(w, 0xff);
 			vk_put(w, (uint8_t)(n >> 24));
 			vk_put(w, (uint8_t)(n >> 16));
 			vk_put(w, (uint8_t)(n >> 8));
 			vk_put(w, (uint8_t)n);
 		}
-		for (i = 0; i < n; i++)
-			vk_put(w, s[i]);
+		for (i = 0; i + 1 < n; i += 2)
+			vk_put(w, (uint8_t)((s[i] - '0') * 10 + (s[i + 1] - '0')));
+		if (i < n)
+			vk_put(w, (uint8_t)(s[i] - '0'));
 		return 1;
 	}
 }

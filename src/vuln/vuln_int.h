@@ -123,7 +123,7 @@ enum vix_kind {
 
 /* one row as the index keeps it */
 struct vix_row {
-	uint64_t pre;	    /* vkey_prefix of key */
+	uint64_t pre, epre; /* vkey_prefix of key, of the end key */
 	uint32_t key, ekey; /* key pool offsets: the version (EXACT) or start; end */
 	uint32_t cve, row;  /* KB CVE index and match row */
 	uint16_t klen, eklen;
@@ -144,6 +144,7 @@ struct vix_prod {
 	uint32_t canon; /* same id = same vendor:product after unescaping */
 	uint32_t hash;
 	uint8_t flags; /* VIXP_TABLE: in the product table; VIXP_ALIASES */
+	char ikey[43]; /* vp when it fits (one cache line less per lookup), else "" */
 };
 
 /* the product's version, keyed once per query */
