@@ -40,8 +40,11 @@ int api_body_json(const struct api_req *rq, const char *const *allowed, int empt
 	}
 	o = json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!o) {
-		buf_errf(&msg, "malformed JSON at line %d column %d: %.100s", jerr.line,
-			 jerr.column, jerr.text);
+		/* jansson quotes the input in its message: keep it printable ASCII. */
+		if (buf_addf(&msg, "malformed JSON at line %d column %d: ", jerr.line,
+			     jerr.column) != 0 ||
+		    buf_add_printable(&msg, jerr.text, strnlen(jerr.text, 100)) != 0)
+			buf_errf(&msg, "malformed JSON");
 		api_error(rs, 400, msg.ptr);
 		buf_release(&msg);
 		return 0;

@@ -19,6 +19,7 @@
 #include "api/api_int.h"
 #include "auth/auth.h"
 #include "core/core.h"
+#include "scan/scan.h"
 #include "server/server.h"
 #include "store/store.h"
 
@@ -459,6 +460,41 @@ static void test_invitation_flow(void **state)
 	store_close(f.st);
 }
 
+/* The worker pool's write: all findings and the status in one go. */
+static void test_scan_finish(void **state)
+{
+	struct scan_result res;
+	struct api_resp rs;
+	struct fx f;
+	char uri[64];
+	json_t *o;
+
+	(void)state;
+	fixture(&f);
+	scan_result_init(&res);
+	str_lcpy(res.target, "org1.example.nl", sizeof(res.target));
+	res.finished = 1800000000;
+	res.complete = 1;
+	assert_int_equal(findings_add(&res.findings, "TLS-04", -1, CONF_HIGH, "org1.example.nl",
+				      443, "TLS 1.0 accepted", "evidence"),
+			 0);
+	assert_int_equal(findings_add(&res.findings, "HDR-03", -1, CONF_HIGH, "org1.example.nl",
+				      443, NULL, NULL),
+			 0);
+	assert_int_equal(tenant_scan_finish(f.st, f.scan[ORG_A], &res, "done"), 0);
+	scan_result_release(&res);
+	snprintf(uri, sizeof(uri), "/api/scans/%lld", (long long)f.scan[ORG_A]);
+	assert_int_equal(call(&f, U_ADMIN_A, "GET", uri, NULL, &rs), 200);
+	o = json_loads(rs.body.ptr, 0, NULL);
+	assert_non_null(o);
+	assert_int_equal(json_integer_value(json_object_get(o, "findings")), 4);
+	assert_string_equal(json_string_value(json_object_get(o, "finished_at")),
+			    "2027-01-15T08:00:00Z");
+	json_decref(o);
+	api_resp_release(&rs);
+	store_close(f.st);
+}
+
 static void test_verify_match(void **state)
 {
 	(void)state;
@@ -476,7 +512,7 @@ int main(void)
 	    cmocka_unit_test(test_tenant_matrix), cmocka_unit_test(test_lists_scoped),
 	    cmocka_unit_test(test_validation),	  cmocka_unit_test(test_findings_filters),
 	    cmocka_unit_test(test_session_csrf),  cmocka_unit_test(test_invitation_flow),
-	    cmocka_unit_test(test_verify_match),
+	    cmocka_unit_test(test_scan_finish),	  cmocka_unit_test(test_verify_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

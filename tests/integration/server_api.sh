@@ -1,0 +1,285 @@
+#!/bin/sh
+# server_api.sh: "wachter serve" on 127.0.0.1 with a fresh SQLite database:
+# operator bootstrap, sign-in with cookie + CSRF, organisations and
+# invitations, tenant isolation over HTTP, 413/400 handling, security
+# headers, API tokens, a scan of the server itself from the worker pool,
+# then kill -9 during a long scan and a restart: the database is intact,
+# the earlier data is there and the cut-off scan is marked interrupted.
+set -u
+: "${WACHTER:?WACHTER must name the wachter binary}"
+command -v curl >/dev/null || { echo "FAIL: curl is needed"; exit 1; }
+command -v python3 >/dev/null || { echo "FAIL: python3 is needed"; exit 1; }
+tmp=$(mktemp -d)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+cd "$tmp" || exit 1
+fail=0
+db="sqlite:$tmp/db.sqlite"
+
+check() { # check NAME GOT WANT
+	if [ "$2" = "$3" ]; then
+		echo "ok   $1"
+	else
+		echo "FAIL $1: got '$2', want '$3'"
+		fail=1
+	fi
+}
+
+json() { # json FILE EXPR: a field of a JSON file (python expression on d)
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null
+}
+
+# start [extra options]: start the server on a free port below the
+# ephemeral range; sets pid, port and U.
+start() {
+	for try in 1 2 3 4 5 6 7 8; do
+		port=$((21000 + ($$ * 7 + try * 131) % 9000))
+		"$WACHTER" --store.url="$db" --log.level=info "$@" serve \
+			--listen "127.0.0.1:$port" 2>>"$tmp/server.log" &
+		pid=$!
+		i=0
+		while [ $i -lt 100 ]; do
+			if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+				U="http://127.0.0.1:$port"
+				return 0
+			fi
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		pid=
+	done
+	echo "FAIL: the server did not start"; cat "$tmp/server.log"
+	exit 1
+}
+
+# req JAR CSRF METHOD PATH [BODY]: status code; body in $tmp/body
+req() {
+	jar=$1 csrf=$2 m=$3 p=$4
+	shift 4
+	set -- "$@"
+	if [ $# -gt 0 ]; then
+		curl -s -o "$tmp/body" -w '%{http_code}' -b "$jar" -c "$jar" \
+			-H "X-CSRF-Token: $csrf" -X "$m" "$U$p" --data-binary "$1"
+	else
+		curl -s -o "$tmp/body" -w '%{http_code}' -b "$jar" -c "$jar" \
+			-H "X-CSRF-Token: $csrf" -X "$m" "$U$p"
+	fi
+}
+
+# login JAR EMAIL PASSWORD: sets CSRF
+login() {
+	code=$(curl -s -o "$tmp/login" -w '%{http_code}' -c "$1" -X POST "$U/api/session" \
+		--data-binary "{\"email\":\"$2\",\"password\":\"$3\"}")
+	check "login $2" "$code" 200
+	CSRF=$(json "$tmp/login" "d['csrf_token']")
+}
+
+"$WACHTER" --store.url="$db" serve --init-operator op@example.nl >"$tmp/op" 2>&1
+check "init-operator exit" $? 0
+OPPW=$(sed -n 's/^password: //p' "$tmp/op")
+"$WACHTER" --store.url="$db" serve --init-operator op@example.nl >/dev/null 2>&1
+check "init-operator twice" $? 2
+
+start
+login "$tmp/op.jar" op@example.nl "$OPPW"
+OPCSRF=$CSRF
+grep -q 'HttpOnly' "$tmp/op.jar" || grep -q '#HttpOnly_' "$tmp/op.jar"
+check "session cookie HttpOnly" $? 0
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/session" \
+	--data-binary '{"email":"op@example.nl","password":"wrong-password"}')
+check "wrong password" "$code" 401
+
+# Two companies, each with its own admin (invited by the operator).
+check "create org A" "$(req "$tmp/op.jar" "$OPCSRF" POST /api/orgs \
+	'{"name":"Bakkerij <script>alert(1)</script>","kvk":"12345678","sector":"G","size_class":"small"}')" 201
+A=$(json "$tmp/body" "d['id']")
+check "create org B" "$(req "$tmp/op.jar" "$OPCSRF" POST /api/orgs '{"name":"Garage B"}')" 201
+B=$(json "$tmp/body" "d['id']")
+for o in A B; do
+	eval id=\$$o
+	check "invite admin $o" "$(req "$tmp/op.jar" "$OPCSRF" POST "/api/orgs/$id/invitations" \
+		"{\"email\":\"admin-$o@example.nl\",\"role\":\"admin\"}")" 201
+	tok=$(json "$tmp/body" "d['token']")
+	code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/invitations/accept" \
+		--data-binary "{\"token\":\"$tok\",\"password\":\"secret-$o-password\"}")
+	check "accept invitation $o" "$code" 201
+	login "$tmp/$o.jar" "admin-$o@example.nl" "secret-$o-password"
+	eval CSRF_$o=\$CSRF
+done
+
+# The name is stored as given and comes back as JSON data, never as markup.
+req "$tmp/A.jar" "$CSRF_A" GET "/api/orgs/$A" >/dev/null
+check "html name kept as data" "$(json "$tmp/body" "d['name']")" "Bakkerij <script>alert(1)</script>"
+
+# Cross-tenant isolation.
+check "A reads A" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/orgs/$A")" 200
+check "A reads B" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/orgs/$B")" 404
+check "B reads A" "$(req "$tmp/B.jar" "$CSRF_B" GET "/api/orgs/$A")" 404
+check "A lists only A" "$(req "$tmp/A.jar" "$CSRF_A" GET /api/orgs >/dev/null; json "$tmp/body" "[o['id'] for o in d]")" "[$A]"
+check "A adds asset to A" "$(req "$tmp/A.jar" "$CSRF_A" POST "/api/orgs/$A/assets" \
+	'{"kind":"domain","value":"bakkerij.example.nl"}')" 201
+ASSET_A=$(json "$tmp/body" "d['id']")
+check "B adds asset to A" "$(req "$tmp/B.jar" "$CSRF_B" POST "/api/orgs/$A/assets" \
+	'{"kind":"domain","value":"evil.example.nl"}')" 404
+check "B lists A's assets" "$(req "$tmp/B.jar" "$CSRF_B" GET "/api/orgs/$A/assets")" 404
+check "B scans A's asset" "$(req "$tmp/B.jar" "$CSRF_B" POST "/api/assets/$ASSET_A/scans")" 404
+check "A scans unverified asset" "$(req "$tmp/A.jar" "$CSRF_A" POST "/api/assets/$ASSET_A/scans")" 409
+check "B invites into A" "$(req "$tmp/B.jar" "$CSRF_B" POST "/api/orgs/$A/invitations" \
+	'{"email":"x@example.nl","role":"admin"}')" 404
+check "B reads A's members" "$(req "$tmp/B.jar" "$CSRF_B" GET "/api/orgs/$A/members")" 404
+check "anonymous" "$(req /dev/null x GET "/api/orgs/$A")" 401
+
+# Input handling.
+check "no CSRF header" "$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/A.jar" -X POST \
+	"$U/api/orgs" --data-binary '{"name":"x"}')" 403
+head -c 2097152 /dev/zero | tr '\0' 'a' >"$tmp/big"
+check "2 MiB body" "$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/A.jar" \
+	-H "X-CSRF-Token: $CSRF_A" -X POST "$U/api/orgs" --data-binary @"$tmp/big")" 413
+check "chunked 2 MiB body" "$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/A.jar" \
+	-H "X-CSRF-Token: $CSRF_A" -H 'Transfer-Encoding: chunked' -X POST "$U/api/orgs" \
+	--data-binary @"$tmp/big")" 413
+check "malformed JSON" "$(req "$tmp/A.jar" "$CSRF_A" POST /api/orgs '{"name":')" 400
+grep -q '"error":"malformed JSON' "$tmp/body"
+check "malformed JSON message" $? 0
+check "unknown field" "$(req "$tmp/A.jar" "$CSRF_A" POST /api/orgs '{"name":"x","admin":true}')" 400
+grep -q "unknown field 'admin'" "$tmp/body"
+check "unknown field message" $? 0
+check "unknown path" "$(req "$tmp/A.jar" "$CSRF_A" GET /api/nope)" 404
+check "wrong method" "$(req "$tmp/A.jar" "$CSRF_A" PUT "/api/orgs/$A")" 405
+
+# Every operation of docs/api/openapi.yaml exists on the running server
+# (anonymous: 401 or a 400/200 for the public ones, never 404/405); the
+# unit test test_api_openapi checks the other direction on the table.
+: "${WACHTER_SRC:?WACHTER_SRC must name the source tree}"
+python3 - "$WACHTER_SRC/docs/api/openapi.yaml" >"$tmp/ops" <<'PY'
+import re, sys
+path = None
+inpaths = False
+for line in open(sys.argv[1]):
+    line = line.rstrip("\r\n")
+    if line == "paths:":
+        inpaths = True
+        continue
+    if not inpaths:
+        continue
+    m = re.match(r"^  (/\S*):$", line)
+    if m:
+        path = re.sub(r"\{[a-z_]+\}", "1", m.group(1))
+        continue
+    m = re.match(r"^    (get|post|put|delete|patch):$", line)
+    if m and path:
+        print(m.group(1).upper(), path)
+PY
+nops=0
+while read -r m p; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' -X "$m" "$U$p")
+	case $code in
+	404 | 405 | 000) check "documented $m $p is served" "$code" "not 404/405" ;;
+	esac
+	nops=$((nops + 1))
+done <"$tmp/ops"
+check "documented operations found" "$([ "$nops" -ge 15 ] && echo yes)" yes
+
+# Security headers on every response, errors included.
+curl -s -D "$tmp/h" -o /dev/null "$U/api/nope"
+for h in "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'" \
+	"X-Content-Type-Options: nosniff" "Referrer-Policy: same-origin" \
+	"Cross-Origin-Opener-Policy: same-origin" "Cross-Origin-Resource-Policy: same-origin"; do
+	grep -qi "^$h" "$tmp/h"
+	check "header $h" $? 0
+done
+
+# API tokens (Bearer, no cookie, no CSRF).
+check "create token" "$(req "$tmp/A.jar" "$CSRF_A" POST /api/tokens '{"name":"ci"}')" 201
+TOKEN=$(json "$tmp/body" "d['token']")
+code=$(curl -s -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$U/api/me")
+check "bearer me" "$code" 200
+check "bearer me email" "$(json "$tmp/body" "d['email']")" "admin-A@example.nl"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$U/api/orgs/$B")
+check "bearer reads B" "$code" 404
+
+# A scan of the server's own port, verified by the operator, from the pool.
+check "add host asset" "$(req "$tmp/A.jar" "$CSRF_A" POST "/api/orgs/$A/assets" \
+	'{"kind":"host","value":"127.0.0.1"}')" 201
+HOST=$(json "$tmp/body" "d['id']")
+check "A cannot self-attest" "$(req "$tmp/A.jar" "$CSRF_A" POST "/api/assets/$HOST/verify" \
+	'{"method":"operator"}')" 400
+check "operator verifies" "$(req "$tmp/op.jar" "$OPCSRF" POST "/api/assets/$HOST/verify" \
+	'{"method":"operator"}')" 200
+kill "$pid"
+wait "$pid"
+check "graceful SIGTERM exit" $? 0
+pid=
+grep -q 'msg="stopping"\|stopping' "$tmp/server.log"
+check "stop logged" $? 0
+
+# Every port the server may have picked: loopback answers fast.
+start --scan.ports=21000-30000
+login "$tmp/A.jar" admin-A@example.nl secret-A-password
+CSRF_A=$CSRF
+check "start scan" "$(req "$tmp/A.jar" "$CSRF_A" POST "/api/assets/$HOST/scans")" 202
+SCAN1=$(json "$tmp/body" "d['scan_id']")
+i=0
+status=
+while [ $i -lt 600 ]; do
+	req "$tmp/A.jar" "$CSRF_A" GET "/api/scans/$SCAN1" >/dev/null
+	status=$(json "$tmp/body" "d['status']")
+	case $status in done | incomplete | failed) break ;; esac
+	sleep 0.2
+	i=$((i + 1))
+done
+check "scan finished" "$status" done
+check "B reads A's scan" "$(req "$tmp/B.jar" "$CSRF_B" GET "/api/scans/$SCAN1")" 404
+check "findings list" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/scans/$SCAN1/findings?severity=info")" 200
+check "bad filter" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/scans/$SCAN1/findings?severity=worst")" 400
+check "B reads A's findings" "$(req "$tmp/B.jar" "$CSRF_B" GET "/api/scans/$SCAN1/findings")" 404
+kill "$pid"
+wait "$pid"
+pid=
+
+# kill -9 during a long scan (every port, slowly), then restart.
+start --scan.ports=1-65535 --scan.rate-per-target=500
+login "$tmp/A.jar" admin-A@example.nl secret-A-password
+CSRF_A=$CSRF
+check "start long scan" "$(req "$tmp/A.jar" "$CSRF_A" POST "/api/assets/$HOST/scans")" 202
+SCAN2=$(json "$tmp/body" "d['scan_id']")
+i=0
+while [ $i -lt 50 ]; do
+	req "$tmp/A.jar" "$CSRF_A" GET "/api/scans/$SCAN2" >/dev/null
+	[ "$(json "$tmp/body" "d['status']")" = running ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+check "long scan running" "$(json "$tmp/body" "d['status']")" running
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+pid=
+if command -v sqlite3 >/dev/null; then
+	check "integrity after kill -9" "$(sqlite3 "$tmp/db.sqlite" 'PRAGMA integrity_check')" ok
+else
+	check "integrity after kill -9" "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])" "$tmp/db.sqlite")" ok
+fi
+start
+login "$tmp/A.jar" admin-A@example.nl secret-A-password
+CSRF_A=$CSRF
+check "orgs after restart" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/orgs" >/dev/null; json "$tmp/body" "[o['id'] for o in d]")" "[$A]"
+check "assets after restart" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/orgs/$A/assets" >/dev/null; json "$tmp/body" "len(d)")" 2
+req "$tmp/A.jar" "$CSRF_A" GET "/api/scans/$SCAN1" >/dev/null
+check "finished scan kept" "$(json "$tmp/body" "d['status']")" done
+req "$tmp/A.jar" "$CSRF_A" GET "/api/scans/$SCAN2" >/dev/null
+check "killed scan interrupted" "$(json "$tmp/body" "d['status']")" interrupted
+check "logout" "$(req "$tmp/A.jar" "$CSRF_A" DELETE /api/session)" 204
+check "after logout" "$(req "$tmp/A.jar" "$CSRF_A" GET /api/me)" 401
+grep -q 'access remote=127.0.0.1 method=GET path="/api/orgs' "$tmp/server.log"
+check "access log" $? 0
+if grep -q "$OPPW" "$tmp/server.log"; then check "no password in log" leaked clean; fi
+
+[ $fail -eq 0 ] || { echo "--- server log (tail)"; tail -40 "$tmp/server.log"; }
+exit $fail
