@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include "vuln/vuln_int.h"
 
@@ -29,7 +30,6 @@ struct vuln_index {
 	const struct kb *kb;
 	struct vix_prod *prods;
 	size_t nprods;
-	uint32_t *slots; /* product index + 1, 0 = empty */
 	size_t mask;
 	struct vix_row *rows;
 	size_t nrows;
@@ -62,6 +62,39 @@ static uint32_t hash_mem(uint32_t h, const char *s, size_t n)
 		h *= 16777619u;
 	}
 	return h;
+}
+
+/*
+ * big_alloc: n bytes (zeroed when asked) for one of the large tables, on
+ * transparent huge pages where the kernel offers them: lookups touch the
+ * tables at random, and 2 MiB pages spare a TLB miss per touch. free()s.
+ */
+static void *big_alloc(size_t n, int zero)
+{
+	const size_t al = (size_t)2 << 20;
+	void *p;
+
+	if (n < al)
+		return zero ? calloc(1, n ? n : 1) : malloc(n ? n : 1);
+	p = aligned_alloc(al, (n + al - 1) / al * al);
+	if (!p)
+		return NULL;
+	(void)madvise(p, n, MADV_HUGEPAGE); /* best effort */
+	if (zero)
+		memset(p, 0, n);
+	return p;
+}
+
+/* big_move: *p (n bytes, from malloc/realloc) onto big_alloc memory */
+static void big_move(void **p, size_t n)
+{
+	void *np;
+
+	if (!*p || n < ((size_t)2 << 20) || !(np = big_alloc(n, 0)))
+		return;
+	memcpy(np, *p, n);
+	free(*p);
+	*p = np;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -428,41 +461,44 @@ static uint32_t hash_key(const char *vp)
 	return hash_mem(2166136261u, vp, strlen(vp));
 }
 
-/* find or add the product of vp; its index */
+/* The products are their own hash table (open addressing, vp NULL =
+ * empty): a lookup touches one 64-byte entry, not a slot and an entry. */
+
+/* find or add the product of vp; its table index */
 static int prod_slot(struct vuln_index *ix, const char *vp, int add, size_t *out)
 {
 	uint32_t hv = hash_key(vp);
 	size_t h = hv & ix->mask;
+	struct vix_prod *p;
 
 	for (;; h = (h + 1) & ix->mask) {
-		uint32_t s = ix->slots[h];
-
-		if (s == 0)
+		p = &ix->prods[h];
+		if (!p->vp)
 			break;
-		if (ix->prods[s - 1].vp == vp || strcmp(ix->prods[s - 1].vp, vp) == 0) {
-			*out = s - 1;
+		if (p->vp == vp || strcmp(p->vp, vp) == 0) {
+			*out = h;
 			return 0;
 		}
 	}
 	if (!add)
 		return ERR_NOTFOUND;
-	ix->prods[ix->nprods].vp = vp;
-	ix->prods[ix->nprods].hash = hv;
-	if (strlen(vp) < sizeof(ix->prods[ix->nprods].ikey))
-		memcpy(ix->prods[ix->nprods].ikey, vp, strlen(vp) + 1);
-	ix->slots[h] = (uint32_t)++ix->nprods;
-	*out = ix->nprods - 1;
+	p->vp = vp;
+	p->hash = hv;
+	if (strlen(vp) < sizeof(p->ikey))
+		memcpy(p->ikey, vp, strlen(vp) + 1);
+	ix->nprods++;
+	*out = h;
 	return 0;
 }
 
 const struct vix_prod *vix_find(const struct vuln_index *ix, const char *key_vendor,
 				const char *key_product)
 {
-	uint32_t hv = hash_vp(key_vendor, key_product), s;
+	uint32_t hv = hash_vp(key_vendor, key_product);
 	size_t h;
 
-	for (h = hv & ix->mask; (s = ix->slots[h]) != 0; h = (h + 1) & ix->mask) {
-		const struct vix_prod *p = &ix->prods[s - 1];
+	for (h = hv & ix->mask; ix->prods[h].vp; h = (h + 1) & ix->mask) {
+		const struct vix_prod *p = &ix->prods[h];
 
 		if (p->hash == hv && vp_eq(p->ikey[0] ? p->ikey : p->vp, key_vendor, key_product))
 			return p;
@@ -480,12 +516,11 @@ static int build_products(struct vuln_index *ix, size_t nmatch, size_t nprod)
 	size_t cap, i, p;
 	struct kb_match m;
 
-	for (cap = 1024; cap < nprod * 2 + 2; cap *= 2)
+	for (cap = 1024; cap < nprod + nprod / 2 + 2; cap *= 2)
 		;
 	ix->mask = cap - 1;
-	ix->slots = calloc(cap, sizeof(*ix->slots));
-	ix->prods = calloc(nprod + 1, sizeof(*ix->prods));
-	if (!ix->slots || !ix->prods)
+	ix->prods = big_alloc(cap * sizeof(*ix->prods), 1);
+	if (!ix->prods)
 		return ERR_NOMEM;
 	/* count the vulnerable rows of each product (in nother for now) */
 	for (i = 0; i < nmatch; i++) {
@@ -498,7 +533,7 @@ static int build_products(struct vuln_index *ix, size_t nmatch, size_t nprod)
 		ix->prods[p].nother++;
 		ix->nrows++;
 	}
-	for (i = 0, p = 0; i < ix->nprods; i++) {
+	for (i = 0, p = 0; i <= ix->mask; i++) {
 		ix->prods[i].first = (uint32_t)p;
 		p += ix->prods[i].nother;
 		ix->prods[i].nother = 0;
@@ -571,11 +606,13 @@ static int product_flags(struct vuln_index *ix)
 	size_t n, i, vl;
 	int r = 0;
 
-	for (i = 0; i < ix->nprods; i++) {
+	for (i = 0; i <= ix->mask; i++) {
 		struct vix_prod *p = &ix->prods[i];
 		char vendor[512];
 		int found = 0;
 
+		if (!p->vp)
+			continue;
 		p->canon = canon_id(ix, p->vp);
 		if (key_split(p->vp, &vl) != 0 || vl + 1 > sizeof(vendor)) {
 			p->flags |= VIXP_ALIASES; /* unusual key: ask the KB every time */
@@ -607,8 +644,8 @@ static int product_flags(struct vuln_index *ix)
 	for (i = 0; i < n; i++)
 		if (ids[i] != VIX_NIL)
 			mark[ids[i]] = 1;
-	for (i = 0; i < ix->nprods; i++)
-		if (ix->prods[i].canon == VIX_NIL || mark[ix->prods[i].canon])
+	for (i = 0; i <= ix->mask; i++)
+		if (ix->prods[i].vp && (ix->prods[i].canon == VIX_NIL || mark[ix->prods[i].canon]))
 			ix->prods[i].flags |= VIXP_TABLE;
 	free(ids);
 	free(mark);
@@ -908,10 +945,10 @@ int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 	kb_counts(kb, &kc);
 	if ((r = build_products(ix, kc.match_rows, kc.products)) != 0)
 		goto fail;
-	ix->rows = malloc((ix->nrows + 1) * sizeof(*ix->rows));
-	ix->cflags = calloc((size_t)kc.cves + 1, 1);
-	ix->cveid = calloc((size_t)kc.cves + 1, sizeof(*ix->cveid));
-	ix->cxmap = calloc((size_t)kc.cves + 1, sizeof(*ix->cxmap));
+	ix->rows = big_alloc((ix->nrows + 1) * sizeof(*ix->rows), 0);
+	ix->cflags = big_alloc((size_t)kc.cves + 1, 1);
+	ix->cveid = big_alloc(((size_t)kc.cves + 1) * sizeof(*ix->cveid), 1);
+	ix->cxmap = big_alloc(((size_t)kc.cves + 1) * sizeof(*ix->cxmap), 1);
 	ix->cmask = 1023;
 	ix->cslots = calloc(ix->cmask + 1, sizeof(*ix->cslots));
 	if (!ix->rows || !ix->cflags || !ix->cveid || !ix->cxmap || !ix->cslots) {
@@ -937,15 +974,18 @@ int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 		}
 		pr->nother++;
 	}
-	for (i = 0; i < ix->nprods; i++)
-		if ((r = sort_block(ix, &ix->prods[i], &tmp, &tcap)) != 0)
+	for (i = 0; i <= ix->mask; i++)
+		if (ix->prods[i].vp && (r = sort_block(ix, &ix->prods[i], &tmp, &tcap)) != 0)
 			goto fail;
 	if ((r = product_flags(ix)) != 0 || (r = build_cves(ix, kc.cves, kc.nodes)) != 0)
 		goto fail;
+	big_move((void **)&ix->keys, ix->keys_len);
+	big_move((void **)&ix->cxrows, ix->ncxrows * sizeof(*ix->cxrows));
+	big_move((void **)&ix->cxcanon, ix->ncxrows * sizeof(*ix->cxcanon));
+	big_move((void **)&ix->cxnodes, ix->ncxnodes * sizeof(*ix->cxnodes));
 	free(tmp);
-	ix->bytes = sizeof(*ix) + (ix->mask + 1) * sizeof(*ix->slots) +
-		    (kc.products + 1) * sizeof(*ix->prods) + (ix->nrows + 1) * sizeof(*ix->rows) +
-		    ix->keys_cap +
+	ix->bytes = sizeof(*ix) + (ix->mask + 1) * sizeof(*ix->prods) +
+		    (ix->nrows + 1) * sizeof(*ix->rows) + ix->keys_cap +
 		    ((size_t)kc.cves + 1) * (1 + sizeof(*ix->cxmap) + sizeof(*ix->cveid)) +
 		    ix->cx_cap * sizeof(*ix->cx) + ix->cxnodes_cap * sizeof(*ix->cxnodes) +
 		    ix->cxrows_cap * (sizeof(*ix->cxrows) + sizeof(*ix->cxcanon)) + ix->cpool_cap +
@@ -963,7 +1003,6 @@ void vuln_index_free(struct vuln_index *ix)
 	if (!ix)
 		return;
 	free(ix->prods);
-	free(ix->slots);
 	free(ix->rows);
 	free(ix->keys);
 	free(ix->cflags);

@@ -65,6 +65,24 @@ static int unescape(const char *s, size_t n, char *out, size_t size)
 	return 0;
 }
 
+/* simple: s[0..n) needs no escaping, no unescaping, no lower-casing, and
+ * fits a name of size bytes with room for an escape */
+static int simple(const char *s, size_t n, size_t size)
+{
+	size_t i;
+
+	if (n + 3 > size)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+		      c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
 int vq_add_vp(struct vuln_query *q, char part, const char *vendor, size_t vlen, const char *product,
 	      size_t plen, int escaped)
 {
@@ -77,6 +95,20 @@ int vq_add_vp(struct vuln_query *q, char part, const char *vendor, size_t vlen, 
 	vp = q->nvp < VQ_MAX_VP ? &q->vps[q->nvp] : &tmp;
 	vp->part = part ? part : 'a';
 	vp->ixp = NULL;
+	if (simple(vendor, vlen, sizeof(vp->vendor)) &&
+	    simple(product, plen, sizeof(vp->product))) {
+		/* lower-case letters, digits, '_', '.', '-' only: every form is the
+		 * name itself (the usual KB key), no escaping to do */
+		memcpy(vp->vendor, vendor, vlen);
+		vp->vendor[vlen] = '\0';
+		memcpy(vp->key_vendor, vp->vendor, vlen + 1);
+		memcpy(vp->product, product, plen);
+		vp->product[plen] = '\0';
+		memcpy(vp->key_product, vp->product, plen + 1);
+		if (!vlen || !plen)
+			return ERR_INVAL;
+		goto dedup;
+	}
 	if (escaped) {
 		r = unescape(vendor, vlen, vp->vendor, sizeof(vp->vendor)) |
 		    unescape(product, plen, vp->product, sizeof(vp->product));
@@ -96,6 +128,7 @@ int vq_add_vp(struct vuln_query *q, char part, const char *vendor, size_t vlen, 
 			   sizeof(vp->key_product)))
 			return ERR_INVAL;
 	}
+dedup:
 	for (i = 0; i < q->nvp; i++)
 		if (strcmp(q->vps[i].key_vendor, vp->key_vendor) == 0 &&
 		    strcmp(q->vps[i].key_product, vp->key_product) == 0)
@@ -495,7 +528,8 @@ struct collect {
 	struct cand *v;
 	size_t n, cap;
 	int err;
-	int use_ix; /* the index path (q->ix, a version that keys) */
+	int use_ix;	 /* the index path (q->ix, a version that keys) */
+	int have_target; /* target and row are set for vps[vp] (the KB walk's) */
 	struct vix_qver qv;
 	struct tup *t;
 	size_t tn, tcap;
@@ -623,6 +657,19 @@ static int collect_cb(const struct kb_match *m, void *ctx)
 	return collect_add(c, m->cve_index, m->index, &res);
 }
 
+static void target_for(const struct vuln_query *q, const struct vq_vp *vp, struct cpe *t);
+
+/* the target and the prefilter's row for vps[c->vp] */
+static void collect_target(struct collect *c)
+{
+	target_for(c->q, &c->q->vps[c->vp], &c->target);
+	memset(&c->row, 0, sizeof(c->row));
+	cpe_init(&c->row.cpe);
+	c->row.cpe.attr[CPE_VENDOR] = c->target.attr[CPE_VENDOR];
+	c->row.cpe.attr[CPE_PRODUCT] = c->target.attr[CPE_PRODUCT];
+	c->have_target = 1;
+}
+
 static int tup_add(struct collect *c, uint32_t cve, uint32_t row, const struct cpe_result *res)
 {
 	if (c->tn == c->tcap &&
@@ -695,6 +742,8 @@ static int collect_index(struct collect *c, const struct vq_vp *vp)
 		return c->err;
 	for (i = p->nexact; i < (size_t)p->nexact + p->nother; i++) {
 		if (rows[i].kind == VIX_SLOW) {
+			if (!c->have_target)
+				collect_target(c);
 			if (kb_match_at(c->q->kb, rows[i].row, &m) != 0)
 				return ERR_RANGE;
 			prefilter(c, &m, &res);
@@ -1061,12 +1110,10 @@ static int collect_all(const struct vuln_query *q, struct collect *c)
 	int r = 0;
 
 	for (i = 0; i < q->nvp && q->kb; i++) {
-		target_for(q, &q->vps[i], &c->target);
-		memset(&c->row, 0, sizeof(c->row));
-		cpe_init(&c->row.cpe);
-		c->row.cpe.attr[CPE_VENDOR] = c->target.attr[CPE_VENDOR];
-		c->row.cpe.attr[CPE_PRODUCT] = c->target.attr[CPE_PRODUCT];
 		c->vp = (uint16_t)i;
+		c->have_target = 0;
+		if (!c->use_ix)
+			collect_target(c);
 		if (c->use_ix)
 			r = collect_index(c, &q->vps[i]);
 		else

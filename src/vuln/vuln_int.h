@@ -139,12 +139,12 @@ enum { VIXP_TABLE = 1, VIXP_ALIASES = 2 };
 /* one vendor:product: rows [first, first + nexact) are its exact rows
  * sorted by key, then nother rows of the other kinds in KB order */
 struct vix_prod {
-	const char *vp; /* interned in the KB */
+	uint32_t hash;	/* of vp */
+	uint8_t flags;	/* VIXP_TABLE: in the product table; VIXP_ALIASES */
+	char ikey[35];	/* vp when it fits (compared without touching the KB), else "" */
+	const char *vp; /* interned in the KB; NULL: an empty slot of the table */
 	uint32_t first, nexact, nother;
 	uint32_t canon; /* same id = same vendor:product after unescaping */
-	uint32_t hash;
-	uint8_t flags; /* VIXP_TABLE: in the product table; VIXP_ALIASES */
-	char ikey[43]; /* vp when it fits (one cache line less per lookup), else "" */
 };
 
 /* the product's version, keyed once per query */
