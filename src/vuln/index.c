@@ -26,6 +26,12 @@ struct vix_cx {
 	uint32_t first_child;		     /* the root's first child */
 };
 
+struct vix_cve {
+	uint32_t id;   /* (year - 1990) << 24 | number, 0 = not kept */
+	uint32_t cx;   /* its vix_cx + 1, 0 = none */
+	uint8_t flags; /* VIXC_* */
+};
+
 struct vuln_index {
 	const struct kb *kb;
 	struct vix_prod *prods;
@@ -35,9 +41,7 @@ struct vuln_index {
 	size_t nrows;
 	uint8_t *keys; /* version keys */
 	size_t keys_len, keys_cap;
-	uint8_t *cflags; /* per CVE, VIXC_* */
-	uint32_t *cveid; /* per CVE: (year - 1990) << 24 | number, 0 = not kept */
-	uint32_t *cxmap; /* per CVE: its vix_cx + 1, 0 = none */
+	struct vix_cve *cves; /* per CVE: what a candidate needs, in one place */
 	struct vix_cx *cx;
 	size_t ncx, cx_cap;
 	struct vix_node *cxnodes;
@@ -506,6 +510,17 @@ const struct vix_prod *vix_find(const struct vuln_index *ix, const char *key_ven
 	return NULL;
 }
 
+void vix_prefetch(const struct vuln_index *ix, const struct vix_prod *p)
+{
+	const struct vix_row *rows = ix->rows + p->first;
+
+	/* the binary search's first probe and the first row of the rest */
+	if (p->nexact)
+		__builtin_prefetch(&rows[p->nexact / 2]);
+	if (p->nother)
+		__builtin_prefetch(&rows[p->nexact]);
+}
+
 const struct vix_row *vix_rows(const struct vuln_index *ix, const struct vix_prod *p)
 {
 	return ix->rows + p->first;
@@ -787,7 +802,7 @@ static int build_cx(struct vuln_index *ix, const struct kb_cve_info *info)
 		}
 		depth[i + 1] = (uint8_t)(depth[pl] + 1);
 		if (depth[i + 1] >= CPE_CONFIG_MAX_DEPTH) {
-			ix->cflags[info->index] |= VIXC_FALLBACK;
+			ix->cves[info->index].flags |= VIXC_FALLBACK;
 			r = 0;
 			goto out;
 		}
@@ -818,14 +833,14 @@ static int build_cx(struct vuln_index *ix, const struct kb_cve_info *info)
 		 * its vendor:product); so does a quoted key (plain_names) */
 		if (row->kind == VIX_SLOW || (strchr(m.vendor_product, '\\') && !plain_names(&m)) ||
 		    !strchr(m.vendor_product, ':') || ix->cxcanon[cx->row0 + i] == VIX_NIL) {
-			ix->cflags[info->index] |= VIXC_FALLBACK;
+			ix->cves[info->index].flags |= VIXC_FALLBACK;
 			r = 0;
 			goto out;
 		}
 	}
 	ix->ncxnodes += info->n_nodes;
 	ix->ncxrows += end - base;
-	ix->cxmap[info->index] = (uint32_t)++ix->ncx;
+	ix->cves[info->index].cx = (uint32_t)++ix->ncx;
 	r = 0;
 out:
 	free(depth);
@@ -861,7 +876,7 @@ static uint32_t pack_id(const char *id)
 
 int vix_cve_id(const struct vuln_index *ix, uint32_t cve, char out[24])
 {
-	uint32_t v = ix->cveid[cve], year, num;
+	uint32_t v = ix->cves[cve].id, year, num;
 	char d[12];
 	size_t n = 0, o = 0;
 
@@ -896,15 +911,15 @@ static int build_cves(struct vuln_index *ix, size_t ncves, size_t nnodes)
 	int r;
 
 	for (i = 0; i < ix->nrows; i++)
-		ix->cflags[ix->rows[i].cve] |= VIXC_KNOWN;
+		ix->cves[ix->rows[i].cve].flags |= VIXC_KNOWN;
 	for (i = 0; i < nnodes; i++) {
 		if ((r = kb_node(ix->kb, (uint32_t)i, &kn)) != 0)
 			return r;
 		if (kn.cve_index < ncves && (kn.op == KB_OP_AND || kn.negate))
-			ix->cflags[kn.cve_index] |= VIXC_COMPLEX;
+			ix->cves[kn.cve_index].flags |= VIXC_COMPLEX;
 	}
 	for (i = 0; i < ncves; i++) {
-		uint8_t *fl = &ix->cflags[i];
+		uint8_t *fl = &ix->cves[i].flags;
 
 		if (!(*fl & VIXC_KNOWN))
 			continue;
@@ -912,7 +927,7 @@ static int build_cves(struct vuln_index *ix, size_t ncves, size_t nnodes)
 			return r;
 		if (info.flags & KB_CVE_REJECTED)
 			*fl |= VIXC_REJECTED;
-		ix->cveid[i] = pack_id(info.id);
+		ix->cves[i].id = pack_id(info.id);
 		if ((r = windows_facts(ix, &info, fl)) != 0)
 			return r;
 		if ((*fl & VIXC_COMPLEX) && !(*fl & VIXC_REJECTED) &&
@@ -922,9 +937,14 @@ static int build_cves(struct vuln_index *ix, size_t ncves, size_t nnodes)
 	return 0;
 }
 
+void vix_prefetch_cve(const struct vuln_index *ix, uint32_t cve)
+{
+	__builtin_prefetch(&ix->cves[cve]);
+}
+
 unsigned vix_cve_flags(const struct vuln_index *ix, uint32_t cve)
 {
-	return ix->cflags[cve];
+	return ix->cves[cve].flags;
 }
 
 /* ---------------------------------------------------------- build */
@@ -946,12 +966,10 @@ int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 	if ((r = build_products(ix, kc.match_rows, kc.products)) != 0)
 		goto fail;
 	ix->rows = big_alloc((ix->nrows + 1) * sizeof(*ix->rows), 0);
-	ix->cflags = big_alloc((size_t)kc.cves + 1, 1);
-	ix->cveid = big_alloc(((size_t)kc.cves + 1) * sizeof(*ix->cveid), 1);
-	ix->cxmap = big_alloc(((size_t)kc.cves + 1) * sizeof(*ix->cxmap), 1);
+	ix->cves = big_alloc(((size_t)kc.cves + 1) * sizeof(*ix->cves), 1);
 	ix->cmask = 1023;
 	ix->cslots = calloc(ix->cmask + 1, sizeof(*ix->cslots));
-	if (!ix->rows || !ix->cflags || !ix->cveid || !ix->cxmap || !ix->cslots) {
+	if (!ix->rows || !ix->cves || !ix->cslots) {
 		r = ERR_NOMEM;
 		goto fail;
 	}
@@ -986,8 +1004,8 @@ int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 	free(tmp);
 	ix->bytes = sizeof(*ix) + (ix->mask + 1) * sizeof(*ix->prods) +
 		    (ix->nrows + 1) * sizeof(*ix->rows) + ix->keys_cap +
-		    ((size_t)kc.cves + 1) * (1 + sizeof(*ix->cxmap) + sizeof(*ix->cveid)) +
-		    ix->cx_cap * sizeof(*ix->cx) + ix->cxnodes_cap * sizeof(*ix->cxnodes) +
+		    ((size_t)kc.cves + 1) * sizeof(*ix->cves) + ix->cx_cap * sizeof(*ix->cx) +
+		    ix->cxnodes_cap * sizeof(*ix->cxnodes) +
 		    ix->cxrows_cap * (sizeof(*ix->cxrows) + sizeof(*ix->cxcanon)) + ix->cpool_cap +
 		    (ix->cmask + 1) * sizeof(*ix->cslots);
 	*out = ix;
@@ -1005,9 +1023,7 @@ void vuln_index_free(struct vuln_index *ix)
 	free(ix->prods);
 	free(ix->rows);
 	free(ix->keys);
-	free(ix->cflags);
-	free(ix->cveid);
-	free(ix->cxmap);
+	free(ix->cves);
 	free(ix->cx);
 	free(ix->cxnodes);
 	free(ix->cxrows);
@@ -1177,10 +1193,10 @@ void vix_cx_eval(const struct vuln_index *ix, uint32_t cve, uint32_t canon, char
 
 	res->conf = MATCH_NONE;
 	res->flags = 0;
-	if (!ix->cxmap[cve])
+	if (!ix->cves[cve].cx)
 		return;
 	t.ix = ix;
-	t.cx = &ix->cx[ix->cxmap[cve] - 1];
+	t.cx = &ix->cx[ix->cves[cve].cx - 1];
 	t.canon = canon;
 	t.part = part;
 	t.qv = qv;

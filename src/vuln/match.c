@@ -135,8 +135,8 @@ dedup:
 			return 0;
 	if (q->nvp >= VQ_MAX_VP)
 		return ERR_TOO_BIG;
-	if (q->ix)
-		vp->ixp = vix_find(q->ix, vp->key_vendor, vp->key_product);
+	if (q->ix && (vp->ixp = vix_find(q->ix, vp->key_vendor, vp->key_product)) != NULL)
+		vix_prefetch(q->ix, vp->ixp);
 	q->nvp++;
 	return 0;
 }
@@ -773,6 +773,7 @@ static int collect_index(struct collect *c, const struct vq_vp *vp)
 		for (k = i + 1; k < c->tn && c->t[k].cve == c->t[i].cve; k++)
 			if (c->t[k].conf > c->t[best].conf)
 				best = k;
+		vix_prefetch_cve(ix, c->t[best].cve); /* evaluated after all products */
 		res.conf = (enum match_conf)c->t[best].conf;
 		res.flags = c->t[best].flags;
 		if (collect_add(c, c->t[best].cve, c->t[best].row, &res))

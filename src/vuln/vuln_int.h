@@ -171,6 +171,9 @@ int vix_qver_set(struct vix_qver *qv, const char *v);
 const struct vix_prod *vix_find(const struct vuln_index *ix, const char *key_vendor,
 				const char *key_product);
 const struct vix_row *vix_rows(const struct vuln_index *ix, const struct vix_prod *p);
+/* vix_prefetch: start loading p's rows (the query has other work before
+ * it reads them) */
+void vix_prefetch(const struct vuln_index *ix, const struct vix_prod *p);
 /* vix_exact_lower: the first of p's exact rows whose key is >= k */
 size_t vix_exact_lower(const struct vuln_index *ix, const struct vix_prod *p, const uint8_t *k,
 		       size_t kn, uint64_t kpre);
@@ -182,6 +185,7 @@ int vix_key_eq(const struct vuln_index *ix, const struct vix_row *r, const uint8
 void vix_row_match(const struct vuln_index *ix, const struct vix_row *r, const struct vix_qver *qv,
 		   struct cpe_result *res);
 unsigned vix_cve_flags(const struct vuln_index *ix, uint32_t cve);
+void vix_prefetch_cve(const struct vuln_index *ix, uint32_t cve);
 /* vix_cve_id: the id of CVE index cve into out ("CVE-2024-6387"); -1 when
  * the index did not keep it */
 int vix_cve_id(const struct vuln_index *ix, uint32_t cve, char out[24]);
