@@ -86,6 +86,7 @@ struct api_ctx {
 	const struct wachter_config *cfg;
 	struct logger *lg;
 	struct api_scanq *scanq;
+	struct auth_ratelimit *login_rl; /* may be NULL: no per-address limit */
 	int secure_cookies;
 	time_t now;
 };

@@ -18,6 +18,10 @@ void api_resp_init(struct api_resp *rs)
 {
 	memset(rs, 0, sizeof(*rs));
 	buf_init(&rs->body, API_RESP_MAX);
+	/* Most answers fit; growing from nothing costs several reallocs.
+	 * Failure here is harmless: the first append tries again. */
+	if (buf_grow(&rs->body, 8192) != 0)
+		buf_reset(&rs->body);
 	rs->status = 200;
 }
 

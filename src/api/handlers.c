@@ -151,6 +151,11 @@ static int h_login(struct api_ctx *c, const struct api_req *rq, const struct aut
 	    field_str(o, "password", 1, AUTH_PASSWORD_MAX, &pw, rs) ||
 	    field_str(o, "totp", 0, 6, &totp, rs))
 		goto out;
+	if (auth_ratelimit_hit(c->login_rl, rq->remote, now_of(c)) != 0) {
+		LOG_WARN(c->lg, "login rate limited remote=%s", rq->remote);
+		api_error(rs, 429, "too many sign-in attempts from your address; wait a minute");
+		goto out;
+	}
 	r = auth_login(c->st, email, pw, totp, now_of(c), &lg);
 	if (r == ERR_AUTH || r == ERR_PERM) {
 		LOG_WARN(c->lg, "login failed remote=%s why=%s", rq->remote ? rq->remote : "-",

@@ -94,7 +94,7 @@ static int finding_json(struct buf *out, struct store_stmt *s)
 /* Filters that need the check registry (audience) run here, so limit and
  * offset count the rows after them. */
 static int findings_rows(struct store_stmt *s, const struct tenant_finding_filter *f,
-			 struct buf *out)
+			 struct buf *out, int64_t *count)
 {
 	int64_t skipped = 0, n = 0;
 	int r = buf_addch(out, '[');
@@ -117,18 +117,17 @@ static int findings_rows(struct store_stmt *s, const struct tenant_finding_filte
 	}
 	if (r == STORE_DONE)
 		r = 0;
+	*count = n;
 	return r < 0 ? r : buf_addch(out, ']');
 }
 
-int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t scan_id,
-			 const struct tenant_finding_filter *f, struct buf *out)
+/* 0 when the caller may read scan_id; its absence and a foreign scan look
+ * alike (ERR_NOTFOUND). */
+static int scan_readable(struct store *st, const struct authz_ctx *az, int64_t scan_id)
 {
 	struct store_stmt *s = NULL;
-	size_t clen = strlen(f->check);
-	int r, prefix = clen > 0 && f->check[clen - 1] == '-';
-	char like[48];
+	int r;
 
-	/* The scan must be readable; its absence and a foreign scan look alike. */
 	r = store_prepare(
 	    st, "SELECT 1 FROM scans s WHERE s.id = ? AND " CAN("s.org_id", ORGS_READ), &s);
 	if (r == 0)
@@ -138,11 +137,20 @@ int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t s
 	if (r == 0)
 		r = stmt_step(s);
 	stmt_finalize(s);
-	s = NULL;
 	if (r == STORE_DONE)
 		return ERR_NOTFOUND;
-	if (r != STORE_ROW)
-		return r < 0 ? r : ERR_DB;
+	return r == STORE_ROW ? 0 : r < 0 ? r : ERR_DB;
+}
+
+int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t scan_id,
+			 const struct tenant_finding_filter *f, struct buf *out)
+{
+	struct store_stmt *s = NULL;
+	size_t clen = strlen(f->check), start = out->len;
+	int r, prefix = clen > 0 && f->check[clen - 1] == '-';
+	int64_t n = 0;
+	char like[48];
+
 	/* A prefix filter is "TLS-" -> LIKE 'TLS-%'; ids hold no % or _. */
 	if ((size_t)snprintf(like, sizeof(like), "%s%s", f->check, prefix ? "%" : "") >=
 	    sizeof(like))
@@ -166,8 +174,12 @@ int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t s
 	if (r == 0)
 		r = stmt_bind_text(s, 7, like);
 	if (r == 0)
-		r = findings_rows(s, f, out);
+		r = findings_rows(s, f, out, &n);
 	stmt_finalize(s);
+	/* The query itself is tenant-scoped; only an empty answer needs the
+	 * second look that tells "no findings" from "no such scan". */
+	if (r == 0 && n == 0 && (r = scan_readable(st, az, scan_id)) != 0)
+		buf_truncate(out, start);
 	return r;
 }
 

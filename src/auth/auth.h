@@ -141,4 +141,19 @@ int auth_apitoken_lookup(struct store *st, const char *tok, size_t len, time_t n
 int auth_init_operator(struct store *st, const char *email, char pw_out[AUTH_TOKEN_SIZE],
 		       int64_t *id) WUR;
 
+/*
+ * Login attempts per client address: at most limit per window_s seconds
+ * (fixed windows), in memory. auth_ratelimit_hit counts one attempt of
+ * addr at now: 0 when allowed, ERR_PERM when over the limit (not counted).
+ * rl NULL allows everything. Thread safe. The table has a fixed size;
+ * addresses that share a slot reset each other's count, which errs on the
+ * side of allowing.
+ */
+struct auth_ratelimit;
+#define AUTH_RATELIMIT_LOGINS 20 /* per address per window */
+#define AUTH_RATELIMIT_WINDOW_S 60
+int auth_ratelimit_new(unsigned limit, int window_s, struct auth_ratelimit **out) WUR;
+void auth_ratelimit_free(struct auth_ratelimit *rl);
+int auth_ratelimit_hit(struct auth_ratelimit *rl, const char *addr, time_t now) WUR;
+
 #endif

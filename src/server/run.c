@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "auth/auth.h"
 #include "config/config.h"
 #include "core/core.h"
 #include "server/server.h"
@@ -169,6 +170,9 @@ static int start(struct srv *s, char **cert, char **key)
 	if (r == 0)
 		r = srv_pool_init(s, (int)cfg->serve_threads + 1);
 	if (r == 0)
+		r = auth_ratelimit_new(AUTH_RATELIMIT_LOGINS, AUTH_RATELIMIT_WINDOW_S,
+				       &s->login_rl);
+	if (r == 0)
 		r = api_scanq_new(cfg, s->lg, SCAN_WORKERS, &s->scanq);
 	if (r == 0) {
 		r = srv_start(s, (const struct sockaddr *)&ss, *cert, *key);
@@ -202,6 +206,7 @@ int server_run(const struct wachter_config *cfg, struct logger *lg, volatile sig
 	 * scans, whose rows end "canceled"), then close the store. */
 	srv_stop(&s);
 	api_scanq_free(s.scanq);
+	auth_ratelimit_free(s.login_rl);
 	srv_pool_release(&s);
 	free_secret(cert);
 	free_secret(key);

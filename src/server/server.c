@@ -232,6 +232,7 @@ static enum MHD_Result dispatch(struct srv *s, struct MHD_Connection *con, struc
 	ctx.cfg = s->cfg;
 	ctx.lg = s->lg;
 	ctx.scanq = s->scanq;
+	ctx.login_rl = s->login_rl;
 	ctx.secure_cookies = s->secure_cookies;
 	api_resp_init(&ar);
 	r = api_call(&ctx, rt, &rq, &ar);

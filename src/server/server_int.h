@@ -25,6 +25,7 @@ struct srv {
 	const struct api_route *routes;
 	size_t nroutes;
 	struct api_scanq *scanq;
+	struct auth_ratelimit *login_rl;
 	int tls;
 	int secure_cookies;
 	/* store handles, one per request in flight */

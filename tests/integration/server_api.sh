@@ -281,5 +281,13 @@ grep -q 'access remote=127.0.0.1 method=GET path="/api/orgs' "$tmp/server.log"
 check "access log" $? 0
 if grep -q "$OPPW" "$tmp/server.log"; then check "no password in log" leaked clean; fi
 
+# Per-address login limit (20 a minute): a burst of guesses gets 429.
+last=
+for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22; do
+	last=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/session" \
+		--data-binary "{\"email\":\"guess$n@example.nl\",\"password\":\"wrong-password\"}")
+done
+check "login burst limited" "$last" 429
+
 [ $fail -eq 0 ] || { echo "--- server log (tail)"; tail -40 "$tmp/server.log"; }
 exit $fail

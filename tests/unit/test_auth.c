@@ -218,6 +218,28 @@ static void test_login_totp_and_tokens(void **state)
 	store_close(st);
 }
 
+static void test_ratelimit(void **state)
+{
+	struct auth_ratelimit *rl = NULL;
+	time_t t = 1800000000 - 1800000000 % 60;
+	int i;
+
+	(void)state;
+	assert_int_equal(auth_ratelimit_new(0, 60, &rl), ERR_INVAL);
+	assert_int_equal(auth_ratelimit_new(3, 60, &rl), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + i), 0);
+	assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + 10), ERR_PERM);
+	assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + 59), ERR_PERM);
+	/* Another address has its own count; the next window starts afresh. */
+	assert_int_equal(auth_ratelimit_hit(rl, "2001:db8::1", t + 10), 0);
+	assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + 60), 0);
+	assert_int_equal(auth_ratelimit_hit(NULL, "192.0.2.1", t), 0);
+	assert_int_equal(auth_ratelimit_hit(rl, NULL, t), 0);
+	auth_ratelimit_free(rl);
+	auth_ratelimit_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +249,7 @@ int main(void)
 	    cmocka_unit_test(test_email),
 	    cmocka_unit_test(test_login_lockout),
 	    cmocka_unit_test(test_login_totp_and_tokens),
+	    cmocka_unit_test(test_ratelimit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
