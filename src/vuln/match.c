@@ -29,7 +29,10 @@ void vq_init(struct vuln_query *q, const struct kb *kb)
 	 * read, and clearing 6 KB per lookup shows in bulk matching) */
 	memset(q, 0, offsetof(struct vuln_query, vps));
 	memset((char *)q + offsetof(struct vuln_query, nvp), 0,
-	       sizeof(*q) - offsetof(struct vuln_query, nvp));
+	       offsetof(struct vuln_query, src) - offsetof(struct vuln_query, nvp));
+	/* src[] is written before nsrc counts it; plat_cpe and plat are set
+	 * where q->platform is pointed at them */
+	q->nsrc = 0;
 	q->kb = kb;
 }
 
@@ -522,14 +525,15 @@ struct tup {
 
 struct collect {
 	const struct vuln_query *q;
-	struct cpe target;
-	struct cpe_range row; /* the prefilter's row: vendor/product of target */
 	uint16_t vp;
 	struct cand *v;
 	size_t n, cap;
 	int err;
 	int use_ix;	 /* the index path (q->ix, a version that keys) */
 	int have_target; /* target and row are set for vps[vp] (the KB walk's) */
+	/* not cleared per query: */
+	struct cpe target;
+	struct cpe_range row; /* the prefilter's row: vendor/product of target */
 	struct vix_qver qv;
 	struct tup *t;
 	size_t tn, tcap;
@@ -1143,8 +1147,8 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 
 	if (!q->version[0] && !(q->flags & VULN_F_ALL))
 		return 0; /* no version: nothing a row could say about it */
-	/* the key buffers need no clearing */
-	memset(c, 0, offsetof(struct collect, qv));
+	/* the key buffers need no clearing, target and row are set when used */
+	memset(c, 0, offsetof(struct collect, target));
 	c->t = NULL;
 	c->tn = c->tcap = 0;
 	memset(&s, 0, sizeof(s));

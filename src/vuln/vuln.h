@@ -190,7 +190,8 @@ void vuln_refs_release(struct vuln_refs *r);
  * CVEs with the same confidence and flags (one ref per CVE), appended to
  * out in KB CVE order (not sorted worst first: the severity is in the KB
  * record, which this does not read). A hint naming a Debian release (the
- * tracker decides) takes the full path and converts its hits. Errors as
+ * tracker decides) takes the full path and converts its hits (then worst
+ * first, row UINT32_MAX). Errors as
  * vuln_match_product; out is unchanged on error. Thread safe for distinct
  * out lists.
  */
@@ -286,7 +287,7 @@ enum check_sev vuln_sev_from_cvss(double cvss, int kev);
  *               <pkg> <dpkg-version> <release>
  *   vuln changelog FILE <installed-version>
  *   vuln bench [--kb PATH] [--lookups N] [--inventory N] [--packages FILE]
- *              [--release NAME] [--threads N]
+ *              [--release NAME] [--threads N] [--verify N] [--kb-lookups N]
  * --kb defaults to var/kb/wachter.kb. Returns the exit status: 0 ok,
  * 1 failure, 2 usage.
  */

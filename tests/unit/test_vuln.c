@@ -695,6 +695,29 @@ static void same_hits(const struct vuln_hits *a, const struct vuln_hits *b, cons
 	}
 }
 
+/* the short form: the same CVEs with the same confidence and flags, in
+ * CVE order unless the tracker decided */
+static void same_refs(const struct vuln_index *ix, const struct vuln_hits *a, const char *name,
+		      const char *ver, const char *hint, int ra, const char *what)
+{
+	struct vuln_refs rf = VULN_REFS_INIT;
+	size_t i;
+	int r = vuln_match_product_refs(ix, name, ver, hint, &rf);
+
+	assert_int_equal(r, ra);
+	if (rf.n != a->n)
+		fail_msg("%s: %zu hits, %zu refs", what, a->n, rf.n);
+	for (i = 0; i < rf.n; i++) {
+		const struct vuln_hit *h = vuln_hits_find(a, rf.v[i].cve);
+
+		if (!h || h->conf != rf.v[i].conf || h->flags != rf.v[i].flags)
+			fail_msg("%s: ref %s differs", what, rf.v[i].cve);
+		if (!hint && i && rf.v[i - 1].cve_index >= rf.v[i].cve_index)
+			fail_msg("%s: refs not in CVE order", what);
+	}
+	vuln_refs_release(&rf);
+}
+
 static void test_index_same_results(void **state)
 {
 	static const struct {
@@ -750,6 +773,7 @@ static void test_index_same_results(void **state)
 		snprintf(what, sizeof(what), "%s %s", t[i].name, t[i].ver);
 		assert_int_equal(ra, rb);
 		same_hits(&a, &b, what);
+		same_refs(ix, &a, t[i].name, t[i].ver, t[i].hint, ra, what);
 		vuln_hits_release(&a);
 		vuln_hits_release(&b);
 	}
