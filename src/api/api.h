@@ -87,6 +87,8 @@ struct api_ctx {
 	struct logger *lg;
 	struct api_scanq *scanq;
 	struct auth_ratelimit *login_rl; /* may be NULL: no per-address limit */
+	const char *smtp_url;		 /* mail relay; NULL = no outgoing mail */
+	const char *mail_from;
 	int secure_cookies;
 	time_t now;
 };

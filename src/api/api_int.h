@@ -101,6 +101,12 @@ struct json_t;
 int api_body_json(const struct api_req *rq, const char *const *allowed, int empty_ok,
 		  struct api_resp *rs, struct json_t **obj);
 
+/* api_mail_send: one plain-text message over SMTP (smtp:// or smtps://
+ * relay URL). ERR_UNSUPP when no relay or sender is configured, ERR_INVAL
+ * for a bad address, ERR_CONN when the relay refused or was unreachable. */
+int api_mail_send(const char *smtp_url, const char *from, const char *to, const char *subject,
+		  const char *body, struct logger *lg) WUR;
+
 /* Query-string filters for the findings list; ERR_INVAL on a bad value. */
 int api_findings_filter(const char *q, size_t len, struct tenant_finding_filter *f,
 			struct buf *err);

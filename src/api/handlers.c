@@ -13,6 +13,7 @@
 #include "api/api_int.h"
 #include "auth/auth.h"
 #include "check/check.h"
+#include "config/config.h"
 #include "core/core.h"
 #include "store/store.h"
 
@@ -736,6 +737,92 @@ out:
 	return r;
 }
 
+/* POST /api/password-reset {email}: the same answer whether or not the
+ * account exists; the token goes only into the e-mail. */
+static int h_reset(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		   struct api_resp *rs)
+{
+	static const char *const fields[] = {"email", NULL};
+	char token[AUTH_TOKEN_SIZE];
+	struct buf body = BUF_INIT;
+	const char *email;
+	json_t *o;
+	int r;
+
+	(void)az;
+	if (!c->smtp_url || !c->mail_from) {
+		api_error(rs, 503, "mail delivery is not configured");
+		return 0;
+	}
+	if (auth_ratelimit_hit(c->login_rl, rq->remote, now_of(c)) != 0) {
+		api_error(rs, 429, "too many attempts from your address; wait a minute");
+		return 0;
+	}
+	r = api_body_json(rq, fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if (field_str(o, "email", 1, AUTH_EMAIL_MAX, &email, rs))
+		goto out;
+	r = auth_reset_create(c->st, email, now_of(c), token);
+	if (r == 0) {
+		const char *pub = c->cfg ? c->cfg->serve_public_url : "";
+
+		r = buf_addf(&body,
+			     "Someone asked to reset the password of your wachter account.\r\n"
+			     "If that was you, use this code within an hour:\r\n\r\n  %s\r\n\r\n"
+			     "%s%s%s"
+			     "If it was not you, ignore this message; nothing changes.\r\n",
+			     token, pub[0] ? "or open " : "", pub, pub[0] ? "/reset\r\n\r\n" : "");
+		if (r == 0 && api_mail_send(c->smtp_url, c->mail_from, email,
+					    "wachter: reset your password", body.ptr, c->lg) != 0)
+			LOG_WARN(c->lg, "password reset mail not sent");
+		r = 0;
+	} else if (r == ERR_NOTFOUND) {
+		r = 0;
+	}
+	mem_zero(token, sizeof(token));
+	if (body.len)
+		mem_zero(body.ptr, body.len);
+	if (r == 0) {
+		rs->status = 202;
+		r = buf_adds(&rs->body, "{\"status\":\"if the account exists, a message is on its "
+					"way\"}");
+	}
+out:
+	buf_release(&body);
+	json_decref(o);
+	return r;
+}
+
+/* POST /api/password-reset/confirm {token, password} */
+static int h_reset_confirm(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			   struct api_resp *rs)
+{
+	static const char *const fields[] = {"token", "password", NULL};
+	const char *token, *pw;
+	json_t *o;
+	int r;
+
+	(void)az;
+	r = api_body_json(rq, fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if (field_str(o, "token", 1, AUTH_TOKEN_LEN, &token, rs) ||
+	    field_str(o, "password", 1, AUTH_PASSWORD_MAX, &pw, rs))
+		goto out;
+	r = auth_reset_confirm(c->st, token, pw, now_of(c));
+	if (r == ERR_AUTH)
+		api_error(rs, 404, "unknown or expired reset code");
+	else if (r == ERR_INVAL)
+		api_error(rs, 400, "the password needs at least 10 characters");
+	else if (r == 0)
+		rs->status = 204;
+	r = r == ERR_AUTH || r == ERR_INVAL ? 0 : r;
+out:
+	json_decref(o);
+	return r;
+}
+
 static const struct api_route routes[] = {
     {"GET", "/healthz", h_healthz, API_AUTH_NONE},
     {"POST", "/api/session", h_login, API_AUTH_NONE},
@@ -750,6 +837,8 @@ static const struct api_route routes[] = {
     {"GET", "/api/orgs/:id/members", h_members, API_AUTH_USER},
     {"POST", "/api/orgs/:id/invitations", h_invite, API_AUTH_USER},
     {"POST", "/api/invitations/accept", h_invite_accept, API_AUTH_NONE},
+    {"POST", "/api/password-reset", h_reset, API_AUTH_NONE},
+    {"POST", "/api/password-reset/confirm", h_reset_confirm, API_AUTH_NONE},
     {"POST", "/api/assets/:id/verify", h_asset_verify, API_AUTH_USER},
     {"POST", "/api/assets/:id/scans", h_scan_start, API_AUTH_USER},
     {"GET", "/api/scans/:id", h_scan_get, API_AUTH_USER},

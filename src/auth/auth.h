@@ -142,6 +142,19 @@ int auth_init_operator(struct store *st, const char *email, char pw_out[AUTH_TOK
 		       int64_t *id) WUR;
 
 /*
+ * Password reset: auth_reset_create makes a one-hour token for the user
+ * with email (replacing earlier ones) and returns it in token (to be
+ * mailed, never shown); ERR_NOTFOUND when there is no such user.
+ * auth_reset_confirm sets the new password for a valid token, consumes
+ * the token, ends every session of the user and clears the lockout;
+ * ERR_AUTH for an unknown or expired token, ERR_INVAL for a bad password.
+ */
+#define AUTH_RESET_TTL_S 3600
+int auth_reset_create(struct store *st, const char *email, time_t now,
+		      char token[AUTH_TOKEN_SIZE]) WUR;
+int auth_reset_confirm(struct store *st, const char *token, const char *pw, time_t now) WUR;
+
+/*
  * Login attempts per client address: at most limit per window_s seconds
  * (fixed windows), in memory. auth_ratelimit_hit counts one attempt of
  * addr at now: 0 when allowed, ERR_PERM when over the limit (not counted).

@@ -24,7 +24,9 @@ static void on_signal(int sig)
 
 static void usage(FILE *fp)
 {
-	fputs("usage: wachter serve [--listen HOST:PORT] [--init-operator EMAIL]\n", fp);
+	fputs("usage: wachter serve [--listen HOST:PORT] [--smtp-url URL --mail-from ADDR]\n"
+	      "       wachter serve --init-operator EMAIL\n",
+	      fp);
 }
 
 static int init_operator(const struct wachter_config *cfg, const char *email, struct logger *lg)
@@ -60,6 +62,7 @@ int server_cmd(int argc, char **argv, const struct wachter_config *cfg, struct l
 {
 	struct wachter_config c = *cfg;
 	struct sigaction sa, old_int, old_term;
+	struct server_opts so = {0};
 	const char *op = NULL;
 	int i, r;
 
@@ -70,6 +73,14 @@ int server_cmd(int argc, char **argv, const struct wachter_config *cfg, struct l
 				return 2;
 			}
 			str_lcpy(c.serve_listen, argv[i], sizeof(c.serve_listen));
+		} else if (strcmp(argv[i], "--smtp-url") == 0 && i + 1 < argc) {
+			so.smtp_url = argv[++i];
+		} else if (strcmp(argv[i], "--mail-from") == 0 && i + 1 < argc) {
+			so.mail_from = argv[++i];
+			if (!auth_email_valid(so.mail_from, strlen(so.mail_from))) {
+				fprintf(stderr, "wachter serve: --mail-from needs an address\n");
+				return 2;
+			}
 		} else if (strcmp(argv[i], "--init-operator") == 0 && i + 1 < argc) {
 			op = argv[++i];
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -82,6 +93,10 @@ int server_cmd(int argc, char **argv, const struct wachter_config *cfg, struct l
 	}
 	if (op)
 		return init_operator(&c, op, lg);
+	if (!so.smtp_url != !so.mail_from) {
+		fprintf(stderr, "wachter serve: --smtp-url and --mail-from go together\n");
+		return 2;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -90,7 +105,7 @@ int server_cmd(int argc, char **argv, const struct wachter_config *cfg, struct l
 	/* A client that goes away mid-response must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
 	serve_stop = 0;
-	r = server_run(&c, lg, &serve_stop);
+	r = server_run_opts(&c, &so, lg, &serve_stop);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (r) {

@@ -185,6 +185,12 @@ static int start(struct srv *s, char **cert, char **key)
 
 int server_run(const struct wachter_config *cfg, struct logger *lg, volatile sig_atomic_t *stop)
 {
+	return server_run_opts(cfg, NULL, lg, stop);
+}
+
+int server_run_opts(const struct wachter_config *cfg, const struct server_opts *opts,
+		    struct logger *lg, volatile sig_atomic_t *stop)
+{
 	struct srv s;
 	char *cert = NULL, *key = NULL;
 	struct timespec ts = {0, 200 * 1000 * 1000};
@@ -194,6 +200,10 @@ int server_run(const struct wachter_config *cfg, struct logger *lg, volatile sig
 	s.cfg = cfg;
 	s.lg = lg;
 	s.routes = api_routes(&s.nroutes);
+	if (opts && opts->smtp_url && opts->mail_from) {
+		s.smtp_url = opts->smtp_url;
+		s.mail_from = opts->mail_from;
+	}
 	r = start(&s, &cert, &key);
 	if (r == 0) {
 		LOG_INFO(lg, "serving listen=%s tls=%d threads=%lld", cfg->serve_listen, s.tls,

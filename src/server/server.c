@@ -233,6 +233,8 @@ static enum MHD_Result dispatch(struct srv *s, struct MHD_Connection *con, struc
 	ctx.lg = s->lg;
 	ctx.scanq = s->scanq;
 	ctx.login_rl = s->login_rl;
+	ctx.smtp_url = s->smtp_url;
+	ctx.mail_from = s->mail_from;
 	ctx.secure_cookies = s->secure_cookies;
 	api_resp_init(&ar);
 	r = api_call(&ctx, rt, &rq, &ar);

@@ -55,8 +55,24 @@ int server_run(const struct wachter_config *cfg, struct logger *lg,
 	       volatile sig_atomic_t *stop) WUR;
 
 /*
+ * struct server_opts: settings not (yet) in the configuration table, set
+ * by "wachter serve" flags. smtp_url is the mail relay for password
+ * resets ("smtp://127.0.0.1:25"), mail_from the sender address; either
+ * NULL disables outgoing mail (resets then answer 503).
+ */
+struct server_opts {
+	const char *smtp_url;
+	const char *mail_from;
+};
+
+/* server_run_opts: server_run with opts (NULL = none). */
+int server_run_opts(const struct wachter_config *cfg, const struct server_opts *opts,
+		    struct logger *lg, volatile sig_atomic_t *stop) WUR;
+
+/*
  * server_cmd: the "wachter serve" subcommand; argv[0] is "serve".
- *   serve [--listen ADDR] [--init-operator EMAIL]
+ *   serve [--listen ADDR] [--smtp-url URL --mail-from ADDR]
+ *   serve --init-operator EMAIL
  * --init-operator creates an operator account, prints its generated
  * password once and exits. Installs SIGTERM/SIGINT handlers that stop the
  * server gracefully. Returns the exit status (0, 1 failure, 2 usage).

@@ -26,6 +26,7 @@ struct srv {
 	size_t nroutes;
 	struct api_scanq *scanq;
 	struct auth_ratelimit *login_rl;
+	const char *smtp_url, *mail_from;
 	int tls;
 	int secure_cookies;
 	/* store handles, one per request in flight */

@@ -218,6 +218,42 @@ static void test_login_totp_and_tokens(void **state)
 	store_close(st);
 }
 
+static void test_password_reset(void **state)
+{
+	struct store *st = mem_store();
+	char tok[AUTH_TOKEN_SIZE], tok2[AUTH_TOKEN_SIZE];
+	struct auth_login lg;
+	struct authz_ctx az;
+	char csrf[AUTH_TOKEN_SIZE];
+	time_t now = 1800000000;
+	int64_t id = 0;
+	int i;
+
+	(void)state;
+	assert_int_equal(auth_user_create(st, "r@b.nl", "0123456789ab", 0, &id), 0);
+	assert_int_equal(auth_login(st, "r@b.nl", "0123456789ab", NULL, now, &lg), 0);
+	assert_int_equal(auth_reset_create(st, "nobody@b.nl", now, tok), ERR_NOTFOUND);
+	assert_int_equal(auth_reset_create(st, "r@b.nl", now, tok), 0);
+	/* A newer code replaces the older one. */
+	assert_int_equal(auth_reset_create(st, "r@b.nl", now, tok2), 0);
+	assert_int_equal(auth_reset_confirm(st, tok, "new-password-1", now), ERR_AUTH);
+	assert_int_equal(auth_reset_confirm(st, tok2, "short", now), ERR_INVAL);
+	assert_int_equal(auth_reset_confirm(st, tok2, "new-password-1", now + AUTH_RESET_TTL_S + 1),
+			 ERR_AUTH);
+	/* Locked accounts are unlocked by a reset. */
+	for (i = 0; i < AUTH_LOCKOUT_FAILS; i++)
+		assert_int_equal(auth_login(st, "r@b.nl", "wrong-password", NULL, now, &lg),
+				 ERR_AUTH);
+	assert_int_equal(auth_reset_confirm(st, tok2, "new-password-1", now + 10), 0);
+	assert_int_equal(auth_reset_confirm(st, tok2, "new-password-2", now + 10), ERR_AUTH);
+	assert_int_equal(auth_login(st, "r@b.nl", "0123456789ab", NULL, now + 20, &lg), ERR_AUTH);
+	assert_int_equal(auth_login(st, "r@b.nl", "new-password-1", NULL, now + 20, &lg), 0);
+	/* The reset ended the sessions from before it, not the new one. */
+	assert_int_equal(auth_session_lookup(st, lg.token, strlen(lg.token), now + 30, &az, csrf),
+			 0);
+	store_close(st);
+}
+
 static void test_ratelimit(void **state)
 {
 	struct auth_ratelimit *rl = NULL;
@@ -250,6 +286,7 @@ int main(void)
 	    cmocka_unit_test(test_login_lockout),
 	    cmocka_unit_test(test_login_totp_and_tokens),
 	    cmocka_unit_test(test_ratelimit),
+	    cmocka_unit_test(test_password_reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
