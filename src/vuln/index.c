@@ -47,7 +47,6 @@ struct vuln_index {
 	struct vix_node *cxnodes;
 	size_t ncxnodes, cxnodes_cap;
 	struct vix_row *cxrows;
-	uint32_t *cxcanon; /* canon id of each cxrow (VIX_NIL: none) */
 	size_t ncxrows, cxrows_cap;
 	/* canonical vendor:product names -> ids */
 	char *cpool;
@@ -767,14 +766,6 @@ static int build_cx(struct vuln_index *ix, const struct kb_cve_info *info)
 	    grow((void **)&ix->cxrows, &ix->cxrows_cap, ix->ncxrows + (end - base) + 1,
 		 sizeof(*ix->cxrows)))
 		return ERR_NOMEM;
-	/* cxcanon grows with cxrows */
-	{
-		uint32_t *nc = realloc(ix->cxcanon, ix->cxrows_cap * sizeof(*nc));
-
-		if (!nc)
-			return ERR_NOMEM;
-		ix->cxcanon = nc;
-	}
 	depth = calloc(info->n_nodes + 1, 1);
 	last = malloc((info->n_nodes + 1) * sizeof(*last));
 	if (!depth || !last) {
@@ -828,11 +819,11 @@ static int build_cx(struct vuln_index *ix, const struct kb_cve_info *info)
 		if ((r = kb_match_at(ix->kb, base + i, &m)) != 0 ||
 		    (r = fill_row(ix, &m, row)) != 0)
 			goto out;
-		ix->cxcanon[cx->row0 + i] = canon_id(ix, m.vendor_product);
+		row->canon = canon_id(ix, m.vendor_product); /* the KB row is not needed here */
 		/* quoted fields went through the full parse (fill_row checks
 		 * its vendor:product); so does a quoted key (plain_names) */
 		if (row->kind == VIX_SLOW || (strchr(m.vendor_product, '\\') && !plain_names(&m)) ||
-		    !strchr(m.vendor_product, ':') || ix->cxcanon[cx->row0 + i] == VIX_NIL) {
+		    !strchr(m.vendor_product, ':') || row->canon == VIX_NIL) {
 			ix->cves[info->index].flags |= VIXC_FALLBACK;
 			r = 0;
 			goto out;
@@ -999,15 +990,13 @@ int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 		goto fail;
 	big_move((void **)&ix->keys, ix->keys_len);
 	big_move((void **)&ix->cxrows, ix->ncxrows * sizeof(*ix->cxrows));
-	big_move((void **)&ix->cxcanon, ix->ncxrows * sizeof(*ix->cxcanon));
 	big_move((void **)&ix->cxnodes, ix->ncxnodes * sizeof(*ix->cxnodes));
 	free(tmp);
 	ix->bytes = sizeof(*ix) + (ix->mask + 1) * sizeof(*ix->prods) +
 		    (ix->nrows + 1) * sizeof(*ix->rows) + ix->keys_cap +
 		    ((size_t)kc.cves + 1) * sizeof(*ix->cves) + ix->cx_cap * sizeof(*ix->cx) +
-		    ix->cxnodes_cap * sizeof(*ix->cxnodes) +
-		    ix->cxrows_cap * (sizeof(*ix->cxrows) + sizeof(*ix->cxcanon)) + ix->cpool_cap +
-		    (ix->cmask + 1) * sizeof(*ix->cslots);
+		    ix->cxnodes_cap * sizeof(*ix->cxnodes) + ix->cxrows_cap * sizeof(*ix->cxrows) +
+		    ix->cpool_cap + (ix->cmask + 1) * sizeof(*ix->cslots);
 	*out = ix;
 	return 0;
 fail:
@@ -1027,7 +1016,6 @@ void vuln_index_free(struct vuln_index *ix)
 	free(ix->cx);
 	free(ix->cxnodes);
 	free(ix->cxrows);
-	free(ix->cxcanon);
 	free(ix->cpool);
 	free(ix->cslots);
 	free(ix);
@@ -1094,8 +1082,7 @@ static void cx_row(const struct cx_target *t, uint32_t i, struct ev *e)
 	unsigned need;
 
 	memset(e, 0, sizeof(*e));
-	if (t->ix->cxcanon[t->cx->row0 + i] == t->canon &&
-	    (r->part == 0 || low(r->part) == low(t->part))) {
+	if (r->canon == t->canon && (r->part == 0 || low(r->part) == low(t->part))) {
 		vix_row_match(t->ix, r, t->qv, &res);
 		if (res.conf != MATCH_NONE) {
 			e->v = TRI_TRUE;

@@ -125,7 +125,11 @@ enum vix_kind {
 struct vix_row {
 	uint64_t pre, epre; /* vkey_prefix of key, of the end key */
 	uint32_t key, ekey; /* key pool offsets: the version (EXACT) or start; end */
-	uint32_t cve, row;  /* KB CVE index and match row */
+	uint32_t cve;	    /* KB CVE index */
+	union {
+		uint32_t row;	/* the KB match row (a product's rows) */
+		uint32_t canon; /* its vendor:product's canon id (configuration rows) */
+	};
 	uint16_t klen, eklen;
 	uint8_t kind;  /* enum vix_kind */
 	uint8_t flags; /* enum kb_match_flag */
