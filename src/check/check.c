@@ -172,7 +172,15 @@ int findings_add(struct findings *fl, const char *id, int sev, enum check_conf c
 		f.evidence = buf_take(&ev);
 	}
 	f.target = xstrndup(target ? target : "", target ? strlen(target) : 0);
-	f.detail = detail ? xstrndup(detail, strlen(detail)) : NULL;
+	if (detail) {
+		size_t n = strlen(detail);
+
+		/* Details quote banners now and then: keep them printable too. */
+		r = buf_add_printable(&ev, detail, n > EVIDENCE_MAX ? EVIDENCE_MAX : n);
+		if (r)
+			goto out;
+		f.detail = buf_take(&ev);
+	}
 	if (!f.target || (detail && !f.detail) || (evidence && !f.evidence)) {
 		r = ERR_NOMEM;
 		goto out;

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "core/core.h"
 #include "feed/feed.h"
+#include "mail/mail.h"
 #include "net/net.h"
 #include "scan/scan.h"
 #include "store/store.h"
@@ -37,6 +38,8 @@ static void usage(FILE *fp)
 	      "  db status                    schema version and pending migrations\n"
 	      "  config check FILE            validate a configuration file\n"
 	      "  config show | sample         effective settings | a commented sample file\n"
+	      "  domain <domain>              DNS and mail checks only (DNSSEC, SPF, DMARC, "
+	      "DANE...)\n"
 	      "  web <url-or-host>            web site checks only (headers, redirects, CMS)\n"
 	      "  portscan <target>...         TCP connect scan only (debugging, benchmarks)\n"
 	      "  probe <ip> <port>...         identify the services on ports (debugging)\n"
@@ -102,6 +105,8 @@ static int dispatch(int argc, char **argv, const struct wachter_config *cfg, str
 		return scan_cli(argc, argv, cfg, lg);
 	if (strcmp(c, "feed") == 0)
 		return feed_cmd(argc, argv, lg);
+	if (strcmp(c, "domain") == 0)
+		return dnsmail_cli(argc, argv);
 	if (strcmp(c, "web") == 0)
 		return web_cli(argc, argv);
 	if (strcmp(c, "vuln") == 0)

@@ -41,11 +41,15 @@ static void usage(FILE *fp)
 {
 	fputs(
 	    "usage: wachter scan [options] <host|ip|cidr|domain>\n"
+	    "A domain is scanned whole: its DNS and mail set-up, and the hosts of the\n"
+	    "domain, www.domain and every MX.\n"
 	    "  --ports SPEC        top100, top1000 (default), all, or 22,80,8000-8100\n"
 	    "  --format text|json  report format (default text)\n"
 	    "  --lang nl|en        language of titles and tips (default from scan.lang)\n"
 	    "  --ca-file FILE      trust anchors for certificate checks (default: system)\n"
 	    "  --resolver IP[:P]   DNS resolver for the target name (default: system)\n"
+	    "  --trust-anchor F    DNSSEC trust anchor (DS/DNSKEY file; default the root's; none)\n"
+	    "  --host-only         a name is one host: no DNS/mail checks, no www or MX hosts\n"
 	    "  --resolve NAME:ADDR scan NAME at ADDR without asking DNS (like curl)\n"
 	    "  --timeout MS        per network operation (default scan.timeout_ms)\n"
 	    "  --concurrency N     sockets in flight for the port scan\n"
@@ -138,6 +142,10 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		} else if ((v = opt_value(argc, argv, &i, "--retries"))) {
 			if (parse_int(v, 0, 5, &a->o.retries))
 				return fprintf(stderr, "wachter scan: bad --retries '%s'\n", v), 2;
+		} else if ((v = opt_value(argc, argv, &i, "--trust-anchor"))) {
+			a->o.trust_anchor = v;
+		} else if (strcmp(argv[i], "--host-only") == 0) {
+			a->o.host_only = 1;
 		} else if (strcmp(argv[i], "--ports-only") == 0) {
 			a->o.ports_only = 1;
 		} else if (strcmp(argv[i], "--save") == 0) {

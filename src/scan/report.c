@@ -98,6 +98,9 @@ int scan_report_text(const struct scan_result *res, enum check_lang lang, struct
 	if (r == 0 && !res->complete)
 		r = buf_adds(out, lang == LANG_NL ? "LET OP: de scan is niet afgemaakt.\n"
 						  : "NOTE: the scan did not complete.\n");
+	for (i = 0; i < res->nscores && r == 0; i++)
+		r = buf_addf(out, "score %s: %d\n", res->scores[i].category,
+			     res->scores[i].percent);
 	if (r == 0)
 		r = text_services(res, lang, out);
 	if (r == 0)
@@ -271,6 +274,16 @@ int scan_report_json(const struct scan_result *res, enum check_lang lang, struct
 		r = json_str(doc, "finished", finished);
 	if (r == 0)
 		r = json_set(doc, "complete", json_boolean(res->complete));
+	if (r == 0)
+		r = json_set(doc, "domain", json_boolean(res->domain));
+	if (r == 0) {
+		struct scan_host tmp = {0};
+
+		/* The domain's own scores, in the shape of a host's. */
+		memcpy(tmp.scores, res->scores, sizeof(tmp.scores));
+		tmp.nscores = res->nscores;
+		r = json_set(doc, "scores", json_scores(&tmp));
+	}
 	if (r == 0)
 		r = json_set(doc, "ports_scanned", json_integer((json_int_t)res->ports_scanned));
 	if (r == 0)

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "dns/dns.h"
+#include "mail/mail.h"
 #include "net/net.h"
 #include "scan/scan_int.h"
 #include "svc/svc.h"
@@ -37,6 +38,7 @@ void scan_result_release(struct scan_result *res)
 /* One open port to look at, or (web = 1) the web site of one host. */
 struct scan_job {
 	int web;
+	int domain; /* part of a domain scan: mail TLS is dns_mail_scan's */
 	struct scan_host *host;
 	struct net_addr addr;
 	struct scan_service svc;
@@ -103,6 +105,9 @@ static int scan_tls(struct scan_job *j, const struct svc_info *info, const struc
 
 	if (!info->tls && to.starttls == TLS_STARTTLS_NONE)
 		return 0;
+	/* A domain scan judges STARTTLS on its MX hosts as MAIL-09/MAIL-10. */
+	if (j->domain && to.starttls == TLS_STARTTLS_SMTP)
+		return 0;
 	tls_report_init(&rep);
 	r = tls_scan(&j->addr, &to, &rep, &j->found, lg);
 	if (r == 0 && rep.tls)
@@ -146,6 +151,9 @@ static int scan_job_run(struct scan_job *j, const struct scan_opts *o, struct lo
 	if (r)
 		goto out;
 	r = svc_check(&j->addr, j->host->name, &info, o->timeout_ms, &j->found, lg);
+	if (r == 0 && strcmp(info.service, "dns") == 0)
+		r = dns_mail_open_resolver(j->host->addr, j->svc.port, o->timeout_ms, &j->found,
+					   lg);
 	if (r)
 		goto out;
 	r = scan_tls(j, &info, o, lg);
@@ -293,6 +301,7 @@ static int make_jobs(struct scan_result *res, const struct net_target *t, size_t
 			struct scan_job *j = &p->jobs[p->n++];
 
 			j->host = h;
+			j->domain = res->domain;
 			j->addr = t[i].addr;
 			net_addr_set_port(&j->addr, tr->open[k]);
 			j->svc.port = tr->open[k];
@@ -413,6 +422,147 @@ static int expand_target(const char *target, const struct scan_opts *o, struct n
 	return 0;
 }
 
+/* The DNS and mail part of a domain scan runs beside the port scan. */
+struct domain_part {
+	struct dns_mail_opts o;
+	struct dns_mail_report rep;
+	struct findings found;
+	struct logger *lg;
+	int r;
+	pthread_t th;
+	int started;
+};
+
+static void *domain_part_run(void *arg)
+{
+	struct domain_part *d = arg;
+
+	d->r = dns_mail_scan(&d->o, &d->rep, &d->found, d->lg);
+	return NULL;
+}
+
+/* A name that is neither pinned by --resolve nor a host-only scan is a
+ * domain: its DNS and mail are judged and domain, www and every MX are
+ * scanned. */
+static int is_domain_scan(const char *target, const struct scan_opts *o)
+{
+	struct net_target *t = NULL;
+	size_t n = 0;
+	int r;
+
+	if (o->host_only || o->ports_only)
+		return 0;
+	if (o->pin) {
+		const char *colon = strchr(o->pin, ':');
+
+		if (colon && (size_t)(colon - o->pin) == strlen(target) &&
+		    strncasecmp(o->pin, target, strlen(target)) == 0)
+			return 0;
+	}
+	r = net_targets_expand_flags(target, 1, NET_TARGETS_NO_RESOLVE, &t, &n, NULL);
+	free(t);
+	return r == ERR_PARSE || r == ERR_RESOLVE;
+}
+
+#define SCAN_DOMAIN_ADDRS 64
+
+/* The hosts of a domain scan: domain, www.domain and each MX, each under
+ * the name it was found by (so SNI and certificate names are right). */
+static int domain_targets(const char *domain, const struct scan_opts *o, struct net_target **t,
+			  size_t *nt, struct buf *err)
+{
+	struct dns_domain_addr *a = NULL;
+	struct dns_ctx *ctx = NULL;
+	size_t n = 0, i, k = 0;
+	int r;
+
+	a = calloc(SCAN_DOMAIN_ADDRS, sizeof(*a));
+	if (!a)
+		return ERR_NOMEM;
+	r = dns_ctx_new(o->resolver, NULL, o->timeout_ms, &ctx, err);
+	if (r == 0)
+		r = dns_domain_addresses(ctx, domain, a, SCAN_DOMAIN_ADDRS, &n);
+	if (r == 0 && n == 0)
+		r = ERR_RESOLVE;
+	if (r == ERR_RESOLVE || r == ERR_TIMEOUT) {
+		buf_errf(err, "%s: no address for the domain, www or any MX%s", domain,
+			 r == ERR_TIMEOUT ? " (the resolver did not answer)" : "");
+		r = ERR_RESOLVE;
+	}
+	if (r)
+		goto out;
+	*t = calloc(n, sizeof(**t));
+	if (!*t) {
+		r = ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (net_addr_parse(a[i].addr, 0, &(*t)[k].addr) != 0)
+			continue;
+		str_lcpy((*t)[k].name, a[i].name, sizeof((*t)[k].name));
+		k++;
+	}
+	*nt = k;
+	if (k == 0) {
+		free(*t);
+		*t = NULL;
+		r = ERR_RESOLVE;
+	}
+out:
+	dns_ctx_free(ctx);
+	free(a);
+	return r;
+}
+
+static int domain_part_start(struct domain_part *d, const char *domain, const struct scan_opts *o,
+			     struct logger *lg)
+{
+	d->o.domain = domain;
+	d->o.resolver = o->resolver;
+	d->o.trust_anchor = o->trust_anchor;
+	d->o.ca_file = o->ca_file;
+	d->o.timeout_ms = o->timeout_ms;
+	d->o.now = o->now;
+	d->lg = lg;
+	findings_init(&d->found);
+	if (pthread_create(&d->th, NULL, domain_part_run, d) != 0)
+		return ERR_NOMEM;
+	d->started = 1;
+	return 0;
+}
+
+static void add_result_score(struct scan_result *res, const char *cat, int percent)
+{
+	if (res->nscores >= SCAN_MAX_SCORES || percent < 0)
+		return;
+	str_lcpy(res->scores[res->nscores].category, cat, sizeof(res->scores[0].category));
+	res->scores[res->nscores].percent = percent;
+	res->scores[res->nscores].grade[0] = '\0';
+	res->nscores++;
+}
+
+/* Join the DNS/mail thread and take over its findings and scores. */
+static int domain_part_finish(struct domain_part *d, struct scan_result *res)
+{
+	int r = 0;
+
+	if (!d->started)
+		return 0;
+	pthread_join(d->th, NULL);
+	d->started = 0;
+	if (d->r == 0) {
+		add_result_score(res, "dns", d->rep.score_dns);
+		add_result_score(res, "mail", d->rep.score_mail);
+	} else if (d->r != ERR_RESOLVE) {
+		r = findings_addf(&res->findings, "SCAN-03", -1, CONF_MEDIUM, res->target, -1, NULL,
+				  "DNS and mail checks could not run (%s)", err_str(d->r));
+	}
+	if (r == 0)
+		r = findings_move(&res->findings, &d->found);
+	findings_release(&d->found);
+	return r;
+}
+
 static void port_progress(void *arg, size_t done, size_t total)
 {
 	const struct scan_opts *o = arg;
@@ -430,7 +580,8 @@ int scan_run(const char *target, const struct scan_opts *o, struct scan_result *
 	struct net_scan_opts no = {0};
 	struct net_port_result pr = {0};
 	struct scan_pool pool = {0};
-	int r;
+	struct domain_part dom = {0};
+	int r, r2;
 
 	scan_result_release(res);
 	str_lcpy(res->target, target, sizeof(res->target));
@@ -443,7 +594,14 @@ int scan_run(const char *target, const struct scan_opts *o, struct scan_result *
 	if (r)
 		goto out;
 	res->ports_scanned = np;
-	r = expand_target(target, &opts, &t, &nt, err);
+	res->domain = is_domain_scan(target, &opts);
+	if (res->domain) {
+		r = domain_part_start(&dom, res->target, &opts, lg);
+		if (r == 0)
+			r = domain_targets(target, &opts, &t, &nt, err);
+	} else {
+		r = expand_target(target, &opts, &t, &nt, err);
+	}
 	if (r == ERR_RESOLVE) {
 		/* Not an error of the scan: the report says the name is unknown. */
 		r = findings_add(&res->findings, "SCAN-01", -1, CONF_HIGH, target, -1, err->ptr,
@@ -484,6 +642,9 @@ int scan_run(const char *target, const struct scan_opts *o, struct scan_result *
 	if (r == 0)
 		res->complete = 1;
 out:
+	r2 = domain_part_finish(&dom, res);
+	if (r == 0)
+		r = r2;
 	for (i = 0; i < pool.n; i++)
 		findings_release(&pool.jobs[i].found);
 	free(pool.jobs);

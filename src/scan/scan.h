@@ -53,6 +53,9 @@ struct scan_host {
 
 struct scan_result {
 	char target[256];
+	int domain; /* scanned as a domain: DNS, mail, domain + www + MX hosts */
+	struct scan_score scores[SCAN_MAX_SCORES]; /* domain-level ("dns", "mail") */
+	size_t nscores;
 	time_t started, finished;
 	int complete; /* 0 when cancelled or the target could not be scanned */
 	struct scan_host *hosts;
@@ -74,6 +77,8 @@ struct scan_opts {
 	const char *ca_file;	  /* trust anchors for certificate checks; NULL = system */
 	const char *resolver;	  /* "ip[:port]" to resolve names with; NULL = system */
 	const char *pin;	  /* "NAME:ADDR": NAME is at ADDR, no DNS (like curl --resolve) */
+	int host_only;		  /* a name is one host: no DNS/mail checks, no www/MX */
+	const char *trust_anchor; /* DNSSEC anchor file; NULL = the root's; "none" */
 	int ports_only;		  /* 1 = port scan and identification, no checks */
 	const struct kb *kb;	  /* vulnerability knowledge base; NULL = no VULN checks */
 	const char *cms_versions; /* newest CMS releases (data/cms-versions.tsv); NULL = none */

@@ -27,10 +27,16 @@ die() {
 # lab_lock: serialise up/down across concurrent callers (flock on a file
 # outside the state dir, which survives `down`).
 lab_lock() {
+	# A script run by a lock holder (down runs web-down and dns-down) is
+	# covered by its parent's lock: a second open of the file would wait
+	# for the parent, forever.
+	[ "${LAB_LOCK_HELD:-}" = "$LAB_LOCK" ] && return 0
 	exec 9>"$LAB_LOCK" || die "cannot open $LAB_LOCK"
 	if command -v flock >/dev/null 2>&1; then
 		flock -w 300 9 || die "timeout waiting for $LAB_LOCK"
 	fi
+	LAB_LOCK_HELD=$LAB_LOCK
+	export LAB_LOCK_HELD
 }
 
 # pid_alive FILE: the pid in FILE names a running process.
