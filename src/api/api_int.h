@@ -51,6 +51,11 @@ int tenant_orgs_list(struct store *st, const struct authz_ctx *az, struct buf *o
 int tenant_org_get(struct store *st, const struct authz_ctx *az, int64_t id, struct buf *out) WUR;
 int tenant_org_create(struct store *st, const struct authz_ctx *az, const struct tenant_org_in *in,
 		      int64_t *id) WUR;
+/* tenant_signup: a new user and a new organisation with that user as its
+ * admin, in one transaction (no caller: anyone may sign up). ERR_EXISTS
+ * when the e-mail has an account, ERR_INVAL for a bad e-mail/password. */
+int tenant_signup(struct store *st, const char *email, const char *password,
+		  const struct tenant_org_in *in, int64_t *user_id, int64_t *org_id) WUR;
 int tenant_assets_list(struct store *st, const struct authz_ctx *az, int64_t org_id,
 		       struct buf *out) WUR;
 int tenant_asset_create(struct store *st, const struct authz_ctx *az, int64_t org_id,

@@ -269,6 +269,64 @@ static int kvk_ok(const char *s)
 	return n == 8;
 }
 
+/* The organisation fields of a body (name under name_key); 1 when rs
+ * holds a 400. */
+static int org_fields(json_t *o, const char *name_key, struct tenant_org_in *in,
+		      struct api_resp *rs)
+{
+	if (field_str(o, name_key, 1, NAME_MAX_LEN, &in->name, rs) ||
+	    field_str(o, "kvk", 0, 8, &in->kvk, rs) ||
+	    field_str(o, "sector", 0, 1, &in->sector, rs) ||
+	    field_str(o, "size_class", 0, 16, &in->size_class, rs))
+		return 1;
+	if ((in->kvk && !kvk_ok(in->kvk)) || (in->sector && !sector_ok(in->sector)) ||
+	    (in->size_class && !size_ok(in->size_class))) {
+		api_error(rs, 400,
+			  "kvk must be 8 digits, sector an SBI section A..U, size_class one of "
+			  "micro, small, medium, large");
+		return 1;
+	}
+	return 0;
+}
+
+/* POST /api/signup {email, password, org_name, kvk, sector, size_class} */
+static int h_signup(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		    struct api_resp *rs)
+{
+	static const char *const fields[] = {"email",  "password",   "org_name", "kvk",
+					     "sector", "size_class", NULL};
+	struct tenant_org_in in = {0};
+	const char *email, *pw;
+	int64_t uid = 0, oid = 0;
+	json_t *o;
+	int r;
+
+	(void)az;
+	if (auth_ratelimit_hit(c->login_rl, rq->remote, now_of(c)) != 0) {
+		api_error(rs, 429, "too many attempts from your address; wait a minute");
+		return 0;
+	}
+	r = api_body_json(rq, fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if (field_str(o, "email", 1, AUTH_EMAIL_MAX, &email, rs) ||
+	    field_str(o, "password", 1, AUTH_PASSWORD_MAX, &pw, rs) ||
+	    org_fields(o, "org_name", &in, rs))
+		goto out;
+	if (!auth_email_valid(email, strlen(email)) || strlen(pw) < AUTH_PASSWORD_MIN) {
+		api_error(rs, 400, "a valid e-mail address and a password of 10+ characters");
+		goto out;
+	}
+	r = tenant_signup(c->st, email, pw, &in, &uid, &oid);
+	if (r == 0)
+		r = buf_addf(&rs->body, "{\"user_id\":%lld,\"org_id\":%lld}", (long long)uid,
+			     (long long)oid);
+	r = data_result(r, rs, 201);
+out:
+	json_decref(o);
+	return r;
+}
+
 static int h_org_create(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 			struct api_resp *rs)
 {
@@ -282,18 +340,8 @@ static int h_org_create(struct api_ctx *c, const struct api_req *rq, const struc
 	r = api_body_json(rq, fields, 0, rs, &o);
 	if (r || !o)
 		return r;
-	if (field_str(o, "name", 1, NAME_MAX_LEN, &in.name, rs) ||
-	    field_str(o, "kvk", 0, 8, &in.kvk, rs) ||
-	    field_str(o, "sector", 0, 1, &in.sector, rs) ||
-	    field_str(o, "size_class", 0, 16, &in.size_class, rs))
+	if (org_fields(o, "name", &in, rs))
 		goto out;
-	if ((in.kvk && !kvk_ok(in.kvk)) || (in.sector && !sector_ok(in.sector)) ||
-	    (in.size_class && !size_ok(in.size_class))) {
-		api_error(rs, 400,
-			  "kvk must be 8 digits, sector an SBI section A..U, size_class one of "
-			  "micro, small, medium, large");
-		goto out;
-	}
 	p = json_object_get(o, "partner_org_id");
 	if (p && (!json_is_integer(p) || json_integer_value(p) <= 0)) {
 		api_error(rs, 400, "partner_org_id must be a positive integer");
@@ -837,6 +885,7 @@ static const struct api_route routes[] = {
     {"GET", "/api/orgs/:id/members", h_members, API_AUTH_USER},
     {"POST", "/api/orgs/:id/invitations", h_invite, API_AUTH_USER},
     {"POST", "/api/invitations/accept", h_invite_accept, API_AUTH_NONE},
+    {"POST", "/api/signup", h_signup, API_AUTH_NONE},
     {"POST", "/api/password-reset", h_reset, API_AUTH_NONE},
     {"POST", "/api/password-reset/confirm", h_reset_confirm, API_AUTH_NONE},
     {"POST", "/api/assets/:id/verify", h_asset_verify, API_AUTH_USER},

@@ -274,18 +274,15 @@ static int org_link(struct store *st, const struct authz_ctx *az, int64_t id, in
 	return r;
 }
 
-int tenant_org_create(struct store *st, const struct authz_ctx *az, const struct tenant_org_in *in,
+/* Insert the organisation row and its link, inside the caller's
+ * transaction. */
+static int org_insert(struct store *st, const struct authz_ctx *az, const struct tenant_org_in *in,
 		      int64_t *id)
 {
 	struct store_stmt *s = NULL;
 	int64_t nid = 0;
 	int r;
 
-	if (!az->user_id)
-		return ERR_NOTFOUND;
-	r = store_begin(st);
-	if (r)
-		return r;
 	r = store_prepare(st,
 			  "INSERT INTO organisations (name, kvk, sector, size_class) VALUES "
 			  "(?, ?, ?, ?) RETURNING id",
@@ -312,11 +309,56 @@ int tenant_org_create(struct store *st, const struct authz_ctx *az, const struct
 	if (r == 0)
 		r = tenant_audit(st, az, nid, "create", "organisation", in->name);
 	if (r == 0)
+		*id = nid;
+	return r;
+}
+
+int tenant_org_create(struct store *st, const struct authz_ctx *az, const struct tenant_org_in *in,
+		      int64_t *id)
+{
+	int64_t nid = 0;
+	int r;
+
+	if (!az->user_id)
+		return ERR_NOTFOUND;
+	r = store_begin(st);
+	if (r)
+		return r;
+	r = org_insert(st, az, in, &nid);
+	if (r == 0)
 		r = store_commit(st);
 	else
 		store_rollback(st);
 	if (r == 0)
 		*id = nid;
+	return r;
+}
+
+int tenant_signup(struct store *st, const char *email, const char *password,
+		  const struct tenant_org_in *in, int64_t *user_id, int64_t *org_id)
+{
+	struct authz_ctx az;
+	struct tenant_org_in own = *in;
+	int64_t uid = 0, oid = 0;
+	int r;
+
+	own.partner_org_id = 0;
+	r = store_begin(st);
+	if (r)
+		return r;
+	r = auth_user_create(st, email, password, 0, &uid);
+	memset(&az, 0, sizeof(az));
+	az.user_id = uid;
+	if (r == 0)
+		r = org_insert(st, &az, &own, &oid);
+	if (r == 0)
+		r = store_commit(st);
+	else
+		store_rollback(st);
+	if (r == 0) {
+		*user_id = uid;
+		*org_id = oid;
+	}
 	return r;
 }
 

@@ -495,6 +495,42 @@ static void test_scan_finish(void **state)
 	store_close(f.st);
 }
 
+static void test_signup(void **state)
+{
+	struct auth_login lg;
+	struct fx f;
+
+	(void)state;
+	fixture(&f);
+	assert_int_equal(status_of(&f, 0, "POST", "/api/signup",
+				   "{\"email\":\"new@x.nl\",\"password\":\"0123456789ab\","
+				   "\"org_name\":\"Nieuw BV\",\"sector\":\"J\"}"),
+			 201);
+	assert_int_equal(status_of(&f, 0, "POST", "/api/signup",
+				   "{\"email\":\"new@x.nl\",\"password\":\"0123456789ab\","
+				   "\"org_name\":\"Again\"}"),
+			 409);
+	assert_int_equal(status_of(&f, 0, "POST", "/api/signup",
+				   "{\"email\":\"n2@x.nl\",\"password\":\"short\","
+				   "\"org_name\":\"x\"}"),
+			 400);
+	assert_int_equal(status_of(&f, 0, "POST", "/api/signup",
+				   "{\"email\":\"n3@x.nl\",\"password\":\"0123456789ab\","
+				   "\"org_name\":\"x\",\"partner_org_id\":4}"),
+			 400);
+	assert_int_equal(auth_login(f.st, "new@x.nl", "0123456789ab", NULL, 1800000000, &lg), 0);
+	/* The new admin sees its own organisation (7) and nothing else. */
+	{
+		struct authz_ctx az = {.user_id = lg.user_id};
+		enum tenant_level lv;
+
+		assert_int_equal(tenant_org_level(f.st, &az, 7, &lv), 0);
+		assert_int_equal(lv, TENANT_WRITE);
+		assert_int_equal(tenant_org_level(f.st, &az, ORG_A, &lv), ERR_NOTFOUND);
+	}
+	store_close(f.st);
+}
+
 static void test_verify_match(void **state)
 {
 	(void)state;
@@ -512,7 +548,8 @@ int main(void)
 	    cmocka_unit_test(test_tenant_matrix), cmocka_unit_test(test_lists_scoped),
 	    cmocka_unit_test(test_validation),	  cmocka_unit_test(test_findings_filters),
 	    cmocka_unit_test(test_session_csrf),  cmocka_unit_test(test_invitation_flow),
-	    cmocka_unit_test(test_scan_finish),	  cmocka_unit_test(test_verify_match),
+	    cmocka_unit_test(test_scan_finish),	  cmocka_unit_test(test_signup),
+	    cmocka_unit_test(test_verify_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
