@@ -85,8 +85,24 @@ static int hit_cmp(const void *pa, const void *pb)
 
 void vuln_hits_sort(struct vuln_hits *h)
 {
-	if (h->n > 1)
+	struct vuln_hit x;
+	size_t i, k;
+
+	if (h->n > 8) {
 		qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
+		return;
+	}
+	/* a few hits (the usual case): insertion sort, no allocation (glibc's
+	 * qsort allocates for large elements); hit_cmp is a total order, so
+	 * the result is the same */
+	for (i = 1; i < h->n; i++) {
+		if (hit_cmp(&h->v[i - 1], &h->v[i]) <= 0)
+			continue;
+		x = h->v[i];
+		for (k = i; k > 0 && hit_cmp(&h->v[k - 1], &x) > 0; k--)
+			h->v[k] = h->v[k - 1];
+		h->v[k] = x;
+	}
 }
 
 void vuln_why_append(struct vuln_hit *h, const char *fmt, ...)

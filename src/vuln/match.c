@@ -1411,29 +1411,20 @@ int vuln_match_cpe(const struct kb *kb, const char *cpe23, const struct cpe_plat
 static int match_product(const struct kb *kb, const struct vuln_index *ix, const char *product_name,
 			 const char *version, const char *distro_hint, struct vuln_hits *out)
 {
-	struct vuln_query *q;
-	int r;
+	struct vuln_query qs, *q = &qs; /* about 7 KB on the stack, no malloc */
 
 	if (!product_name || !*product_name)
 		return ERR_NOTFOUND;
 	if (!version || !*version || strlen(version) >= VQ_VERSION_MAX)
 		return ERR_INVAL;
-	q = malloc(sizeof(*q));
-	if (!q)
-		return ERR_NOMEM;
 	vq_init(q, kb);
 	q->ix = ix;
 	str_lcpy(q->version, version, sizeof(q->version));
 	vq_add_product_name(q, product_name);
-	if (q->nvp == 0) {
-		r = ERR_NOTFOUND;
-		goto out;
-	}
+	if (q->nvp == 0)
+		return ERR_NOTFOUND;
 	vq_set_hint(q, distro_hint);
-	r = vq_finish(q, out, out->n);
-out:
-	free(q);
-	return r;
+	return vq_finish(q, out, out->n);
 }
 
 int vuln_match_product(const struct kb *kb, const char *product_name, const char *version,
