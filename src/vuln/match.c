@@ -1143,7 +1143,7 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 	size_t i;
 	unsigned hf;
 	uint32_t last = UINT32_MAX;
-	int r = 0, win, have_info;
+	int r = 0, win = 0, have_info = 0;
 
 	if (!q->version[0] && !(q->flags & VULN_F_ALL))
 		return 0; /* no version: nothing a row could say about it */
