@@ -443,14 +443,6 @@ static uint32_t canon_id(struct vuln_index *ix, const char *vp)
 
 /* ------------------------------------------------------- products */
 
-static uint32_t hash_vp(const char *vendor, const char *product)
-{
-	uint32_t h = hash_mem(2166136261u, vendor, strlen(vendor));
-
-	h = hash_mem(h, ":", 1);
-	return hash_mem(h, product, strlen(product));
-}
-
 /* vp_eq: is the KB key s vendor ":" product? */
 static int vp_eq(const char *s, const char *vendor, const char *product)
 {
@@ -497,14 +489,25 @@ static int prod_slot(struct vuln_index *ix, const char *vp, int add, size_t *out
 const struct vix_prod *vix_find(const struct vuln_index *ix, const char *key_vendor,
 				const char *key_product)
 {
-	uint32_t hv = hash_vp(key_vendor, key_product);
-	size_t h;
+	size_t lv = strlen(key_vendor), lp = strlen(key_product), h;
+	uint32_t hv =
+	    hash_mem(hash_mem(hash_mem(2166136261u, key_vendor, lv), ":", 1), key_product, lp);
+	int inl = lv + 1 + lp < sizeof(ix->prods[0].ikey);
 
 	for (h = hv & ix->mask; ix->prods[h].vp; h = (h + 1) & ix->mask) {
 		const struct vix_prod *p = &ix->prods[h];
 
-		if (p->hash == hv && vp_eq(p->ikey[0] ? p->ikey : p->vp, key_vendor, key_product))
+		if (p->hash != hv)
+			continue;
+		if (!p->ikey[0]) {
+			if (vp_eq(p->vp, key_vendor, key_product))
+				return p;
+		} else if (inl && p->ikey[lv] == ':' && p->ikey[lv + 1 + lp] == '\0' &&
+			   memcmp(p->ikey, key_vendor, lv) == 0 &&
+			   memcmp(p->ikey + lv + 1, key_product, lp) == 0) {
+			/* the inline key is a NUL-terminated copy in a 35-byte array */
 			return p;
+		}
 	}
 	return NULL;
 }
