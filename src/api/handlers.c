@@ -871,11 +871,117 @@ out:
 	return r;
 }
 
+/* Append s percent-encoded (RFC 3986 unreserved characters kept). */
+static int add_urlenc(struct buf *b, const char *s)
+{
+	int r = 0;
+
+	for (; *s && r == 0; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~')
+			r = buf_addch(b, (char)ch);
+		else
+			r = buf_addf(b, "%%%02X", ch);
+	}
+	return r;
+}
+
+/* POST /api/me/totp: a fresh secret to put in an authenticator app; it is
+ * stored only by /api/me/totp/enable with a matching code. */
+static int h_totp_new(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		      struct api_resp *rs)
+{
+	char secret[AUTH_TOTP_SECRET_SIZE];
+	struct buf uri = BUF_INIT;
+	int r;
+
+	(void)c;
+	(void)rq;
+	auth_totp_secret_new(secret);
+	r = buf_adds(&uri, "otpauth://totp/wachter:");
+	if (r == 0)
+		r = add_urlenc(&uri, az->email);
+	if (r == 0)
+		r = buf_addf(&uri, "?secret=%s&issuer=wachter&algorithm=SHA1&digits=6&period=30",
+			     secret);
+	if (r == 0)
+		r = buf_addf(&rs->body, "{\"secret\":\"%s\",\"otpauth\":", secret);
+	if (r == 0)
+		r = buf_add_json_str(&rs->body, uri.ptr, uri.len);
+	if (r == 0)
+		r = buf_addch(&rs->body, '}');
+	mem_zero(secret, sizeof(secret));
+	buf_release(&uri);
+	return r;
+}
+
+/* POST /api/me/totp/enable {secret, code, password} and
+ * POST /api/me/totp/disable {code, password} */
+static int totp_change(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		       struct api_resp *rs, int enable)
+{
+	static const char *const on_fields[] = {"secret", "code", "password", NULL};
+	static const char *const off_fields[] = {"code", "password", NULL};
+	const char *secret = NULL, *code, *pw;
+	json_t *o;
+	int r;
+
+	r = api_body_json(rq, enable ? on_fields : off_fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if ((enable && field_str(o, "secret", 1, 64, &secret, rs)) ||
+	    field_str(o, "code", 1, 6, &code, rs) ||
+	    field_str(o, "password", 1, AUTH_PASSWORD_MAX, &pw, rs))
+		goto out;
+	r = enable ? auth_totp_enable(c->st, az->user_id, pw, secret, code, now_of(c))
+		   : auth_totp_disable(c->st, az->user_id, pw, code, now_of(c));
+	switch (r) {
+	case 0:
+		rs->status = 204;
+		break;
+	case ERR_AUTH:
+		api_error(rs, 403, "wrong password or code");
+		break;
+	case ERR_INVAL:
+		api_error(rs, 400, "the secret must be 32 base32 characters");
+		break;
+	case ERR_EXISTS:
+		api_error(rs, 409, "a second factor is already active");
+		break;
+	case ERR_NOTFOUND:
+		api_error(rs, 409, "no second factor is active");
+		break;
+	default:
+		goto out;
+	}
+	r = 0;
+out:
+	json_decref(o);
+	return r;
+}
+
+static int h_totp_enable(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			 struct api_resp *rs)
+{
+	return totp_change(c, rq, az, rs, 1);
+}
+
+static int h_totp_disable(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			  struct api_resp *rs)
+{
+	return totp_change(c, rq, az, rs, 0);
+}
+
 static const struct api_route routes[] = {
     {"GET", "/healthz", h_healthz, API_AUTH_NONE},
     {"POST", "/api/session", h_login, API_AUTH_NONE},
     {"DELETE", "/api/session", h_logout, API_AUTH_USER},
     {"GET", "/api/me", h_me, API_AUTH_USER},
+    {"POST", "/api/me/totp", h_totp_new, API_AUTH_USER},
+    {"POST", "/api/me/totp/enable", h_totp_enable, API_AUTH_USER},
+    {"POST", "/api/me/totp/disable", h_totp_disable, API_AUTH_USER},
     {"POST", "/api/tokens", h_token_create, API_AUTH_USER},
     {"GET", "/api/orgs", h_orgs_list, API_AUTH_USER},
     {"POST", "/api/orgs", h_org_create, API_AUTH_USER},

@@ -155,6 +155,20 @@ int auth_reset_create(struct store *st, const char *email, time_t now,
 int auth_reset_confirm(struct store *st, const char *token, const char *pw, time_t now) WUR;
 
 /*
+ * TOTP enrolment for user uid: auth_totp_enable stores secret_b32 (32
+ * base32 characters, from auth_totp_secret_new) once the current password
+ * and a code from the authenticator (6 digits at now) both check out;
+ * auth_totp_disable removes it after the same checks against the stored
+ * secret. ERR_AUTH when the password or code is wrong, ERR_INVAL for a
+ * malformed secret, ERR_EXISTS when enabling over an active secret,
+ * ERR_NOTFOUND when disabling with none, ERR_DB.
+ */
+int auth_totp_enable(struct store *st, int64_t uid, const char *pw, const char *secret_b32,
+		     const char *code, time_t now) WUR;
+int auth_totp_disable(struct store *st, int64_t uid, const char *pw, const char *code,
+		      time_t now) WUR;
+
+/*
  * Login attempts per client address: at most limit per window_s seconds
  * (fixed windows), in memory. auth_ratelimit_hit counts one attempt of
  * addr at now: 0 when allowed, ERR_PERM when over the limit (not counted).

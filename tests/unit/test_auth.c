@@ -254,6 +254,38 @@ static void test_password_reset(void **state)
 	store_close(st);
 }
 
+static void test_totp_enrolment(void **state)
+{
+	struct store *st = mem_store();
+	char secret[AUTH_TOTP_SECRET_SIZE], code[8], bad[8];
+	uint8_t key[64];
+	size_t keylen;
+	struct auth_login lg;
+	time_t now = 1800000000;
+	int64_t id = 0;
+	uint32_t c;
+
+	(void)state;
+	assert_int_equal(auth_user_create(st, "e@b.nl", "0123456789ab", 0, &id), 0);
+	auth_totp_secret_new(secret);
+	assert_int_equal(auth_base32_decode(secret, 32, key, sizeof(key), &keylen), 0);
+	assert_int_equal(auth_totp_code(key, keylen, now, &c), 0);
+	snprintf(code, sizeof(code), "%06u", c);
+	assert_int_equal(auth_totp_enable(st, id, "wrong-password", secret, code, now), ERR_AUTH);
+	snprintf(bad, sizeof(bad), "%06u", (c + 500000) % 1000000);
+	assert_int_equal(auth_totp_enable(st, id, "0123456789ab", secret, bad, now), ERR_AUTH);
+	assert_int_equal(auth_totp_enable(st, id, "0123456789ab", "SHORT", code, now), ERR_INVAL);
+	assert_int_equal(auth_totp_disable(st, id, "0123456789ab", code, now), ERR_NOTFOUND);
+	assert_int_equal(auth_totp_enable(st, id, "0123456789ab", secret, code, now), 0);
+	assert_int_equal(auth_totp_enable(st, id, "0123456789ab", secret, code, now), ERR_EXISTS);
+	assert_int_equal(auth_login(st, "e@b.nl", "0123456789ab", NULL, now, &lg), ERR_AUTH);
+	assert_int_equal(auth_login(st, "e@b.nl", "0123456789ab", code, now, &lg), 0);
+	assert_int_equal(auth_totp_disable(st, id, "0123456789ab", "12345x", now), ERR_AUTH);
+	assert_int_equal(auth_totp_disable(st, id, "0123456789ab", code, now), 0);
+	assert_int_equal(auth_login(st, "e@b.nl", "0123456789ab", NULL, now, &lg), 0);
+	store_close(st);
+}
+
 static void test_ratelimit(void **state)
 {
 	struct auth_ratelimit *rl = NULL;
@@ -287,6 +319,7 @@ int main(void)
 	    cmocka_unit_test(test_login_totp_and_tokens),
 	    cmocka_unit_test(test_ratelimit),
 	    cmocka_unit_test(test_password_reset),
+	    cmocka_unit_test(test_totp_enrolment),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

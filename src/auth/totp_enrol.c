@@ -1,0 +1,101 @@
+/*
+ * totp_enrol.c: switching the TOTP second factor on and off. Both need the
+ * current password and a valid code, so a stolen session alone can neither
+ * add a factor the owner does not have nor remove the one they rely on.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "auth/auth.h"
+#include "core/core.h"
+#include "store/store.h"
+
+struct totp_row {
+	char hash[AUTH_PWHASH_SIZE];
+	char secret[AUTH_TOTP_SECRET_SIZE + 32];
+};
+
+static int fetch(struct store *st, int64_t uid, struct totp_row *tr)
+{
+	struct store_stmt *s = NULL;
+	const char *v;
+	int r;
+
+	memset(tr, 0, sizeof(*tr));
+	r = store_prepare(st, "SELECT password_hash, totp_secret FROM users WHERE id = ?", &s);
+	if (r == 0)
+		r = stmt_bind_int64(s, 1, uid);
+	if (r == 0)
+		r = stmt_step(s);
+	if (r == STORE_ROW) {
+		v = stmt_column_text(s, 0);
+		str_lcpy(tr->hash, v ? v : "", sizeof(tr->hash));
+		v = stmt_column_text(s, 1);
+		str_lcpy(tr->secret, v ? v : "", sizeof(tr->secret));
+		r = 0;
+	} else if (r == STORE_DONE) {
+		r = ERR_AUTH;
+	}
+	stmt_finalize(s);
+	return r;
+}
+
+static int store_secret(struct store *st, int64_t uid, const char *secret)
+{
+	struct store_stmt *s = NULL;
+	int r = store_prepare(st, "UPDATE users SET totp_secret = ? WHERE id = ?", &s);
+
+	if (r == 0)
+		r = secret ? stmt_bind_text(s, 1, secret) : stmt_bind_null(s, 1);
+	if (r == 0)
+		r = stmt_bind_int64(s, 2, uid);
+	if (r == 0)
+		r = stmt_step(s) == STORE_DONE ? 0 : ERR_DB;
+	stmt_finalize(s);
+	return r;
+}
+
+int auth_totp_enable(struct store *st, int64_t uid, const char *pw, const char *secret_b32,
+		     const char *code, time_t now)
+{
+	struct totp_row tr;
+	uint8_t key[64];
+	size_t keylen = 0;
+	int r;
+
+	if (strlen(secret_b32) != 32 ||
+	    auth_base32_decode(secret_b32, 32, key, sizeof(key), &keylen) != 0 || keylen != 20) {
+		mem_zero(key, sizeof(key));
+		return ERR_INVAL;
+	}
+	mem_zero(key, sizeof(key));
+	r = fetch(st, uid, &tr);
+	if (r == 0)
+		r = auth_password_verify(tr.hash, pw, strlen(pw));
+	if (r == 0 && tr.secret[0])
+		r = ERR_EXISTS;
+	if (r == 0)
+		r = auth_totp_check(secret_b32, code, strlen(code), now) == 0 ? 0 : ERR_AUTH;
+	if (r == 0)
+		r = store_secret(st, uid, secret_b32);
+	mem_zero(&tr, sizeof(tr));
+	return r;
+}
+
+int auth_totp_disable(struct store *st, int64_t uid, const char *pw, const char *code, time_t now)
+{
+	struct totp_row tr;
+	int r;
+
+	r = fetch(st, uid, &tr);
+	if (r == 0)
+		r = auth_password_verify(tr.hash, pw, strlen(pw));
+	if (r == 0 && !tr.secret[0])
+		r = ERR_NOTFOUND;
+	if (r == 0)
+		r = auth_totp_check(tr.secret, code, strlen(code), now) == 0 ? 0 : ERR_AUTH;
+	if (r == 0)
+		r = store_secret(st, uid, NULL);
+	mem_zero(&tr, sizeof(tr));
+	return r;
+}
