@@ -138,10 +138,12 @@ int vuln_match_package(const struct kb *kb, const char *pkg, const char *version
 /*
  * struct vuln_index: an in-memory index over a KB for many lookups (the
  * agent's inventories, a scanner daemon, the benchmark): each product's
- * vulnerable rows copied into one contiguous block, found by hash. Costs
- * about 30 bytes per vulnerable row (about 60 MB for the full NVD) and a
- * fraction of a second to build. Read-only after vuln_index_build: safe to
- * share between threads. It borrows the kb: close the kb after freeing it.
+ * vulnerable rows in one block with their versions pre-encoded as
+ * comparable keys (exact versions binary-searched), per-CVE facts and a
+ * compact copy of every AND/negated configuration (docs/vulns.md). Costs
+ * about 110 MB and 0.6-0.8 s to build for the full NVD. Read-only after
+ * vuln_index_build: safe to share between threads. It borrows the kb:
+ * close the kb after freeing it.
  */
 struct vuln_index;
 
