@@ -777,6 +777,8 @@ static int h_token_create(struct api_ctx *c, const struct api_req *rq, const str
 		goto out;
 	r = auth_apitoken_create(c->st, az->user_id, name, 0, token, &id);
 	if (r == 0)
+		r = tenant_audit(c->st, az, 0, "create", "api_token", name);
+	if (r == 0)
 		r = buf_addf(&rs->body, "{\"id\":%lld,\"token\":\"%s\"}", (long long)id, token);
 	mem_zero(token, sizeof(token));
 	r = data_result(r, rs, 201);
@@ -937,6 +939,8 @@ static int totp_change(struct api_ctx *c, const struct api_req *rq, const struct
 		goto out;
 	r = enable ? auth_totp_enable(c->st, az->user_id, pw, secret, code, now_of(c))
 		   : auth_totp_disable(c->st, az->user_id, pw, code, now_of(c));
+	if (r == 0)
+		r = tenant_audit(c->st, az, 0, enable ? "enable" : "disable", "totp", NULL);
 	switch (r) {
 	case 0:
 		rs->status = 204;

@@ -128,8 +128,22 @@ int auth_reset_confirm(struct store *st, const char *token, const char *pw, time
 	if (r == 0)
 		r = stmt_step(s) == STORE_DONE ? 0 : ERR_DB;
 	stmt_finalize(s);
+	s = NULL;
 	if (r == 0)
 		r = exec_id(st, "DELETE FROM sessions WHERE user_id = ?", uid);
+	/* The audit row goes in the same transaction as the change. */
+	if (r == 0)
+		r = store_prepare(st,
+				  "INSERT INTO audit_log (at, user_id, action, object) VALUES "
+				  "(?, ?, 'reset', 'password')",
+				  &s);
+	if (r == 0)
+		r = bind_time(s, 1, now);
+	if (r == 0)
+		r = stmt_bind_int64(s, 2, uid);
+	if (r == 0)
+		r = stmt_step(s) == STORE_DONE ? 0 : ERR_DB;
+	stmt_finalize(s);
 	if (r == 0)
 		r = store_commit(st);
 	else

@@ -248,6 +248,20 @@ static void test_password_reset(void **state)
 	assert_int_equal(auth_reset_confirm(st, tok2, "new-password-2", now + 10), ERR_AUTH);
 	assert_int_equal(auth_login(st, "r@b.nl", "0123456789ab", NULL, now + 20, &lg), ERR_AUTH);
 	assert_int_equal(auth_login(st, "r@b.nl", "new-password-1", NULL, now + 20, &lg), 0);
+	{
+		struct store_stmt *s = NULL;
+
+		assert_int_equal(
+		    store_prepare(st,
+				  "SELECT COUNT(*) FROM audit_log WHERE user_id = ? AND "
+				  "action = 'reset' AND object = 'password'",
+				  &s),
+		    0);
+		assert_int_equal(stmt_bind_int64(s, 1, id), 0);
+		assert_int_equal(stmt_step(s), STORE_ROW);
+		assert_int_equal(stmt_column_int64(s, 0), 1);
+		stmt_finalize(s);
+	}
 	/* The reset ended the sessions from before it, not the new one. */
 	assert_int_equal(auth_session_lookup(st, lg.token, strlen(lg.token), now + 30, &az, csrf),
 			 0);
