@@ -71,6 +71,10 @@ int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t s
 			 const struct tenant_finding_filter *f, struct buf *out) WUR;
 int tenant_members_list(struct store *st, const struct authz_ctx *az, int64_t org_id,
 			struct buf *out) WUR;
+/* tenant_member_remove: end user_id's membership of org_id (write access
+ * needed); ERR_PERM for the caller's own membership, ERR_NOTFOUND. */
+int tenant_member_remove(struct store *st, const struct authz_ctx *az, int64_t org_id,
+			 int64_t user_id) WUR;
 int tenant_invite_create(struct store *st, const struct authz_ctx *az, int64_t org_id,
 			 const char *email, const char *role, time_t now,
 			 char token[AUTH_TOKEN_SIZE], int64_t *id) WUR;

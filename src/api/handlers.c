@@ -84,14 +84,14 @@ static int field_str(json_t *o, const char *key, int required, size_t max, const
 	return 0;
 }
 
-static int param_id(const struct api_req *rq, int64_t *id)
+static int param_named(const struct api_req *rq, const char *name, int64_t *id)
 {
 	struct cursor c;
 	uint64_t v;
 	size_t i;
 
 	for (i = 0; i < rq->nparams; i++) {
-		if (strcmp(rq->params[i].name, "id") != 0)
+		if (strcmp(rq->params[i].name, name) != 0)
 			continue;
 		cursor_init(&c, rq->params[i].value, strlen(rq->params[i].value));
 		if (cursor_uint(&c, INT64_MAX, &v) != 0 || c.len != 0 || v == 0)
@@ -100,6 +100,11 @@ static int param_id(const struct api_req *rq, int64_t *id)
 		return 0;
 	}
 	return ERR_NOTFOUND;
+}
+
+static int param_id(const struct api_req *rq, int64_t *id)
+{
+	return param_named(rq, "id", id);
 }
 
 /* Map a data-layer result to a response; 0 handled, negative internal. */
@@ -688,6 +693,23 @@ static int h_members(struct api_ctx *c, const struct api_req *rq, const struct a
 	return data_result(r, rs, 200);
 }
 
+/* DELETE /api/orgs/:id/members/:user_id */
+static int h_member_remove(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			   struct api_resp *rs)
+{
+	int64_t org, uid;
+	int r;
+
+	if (param_id(rq, &org) || param_named(rq, "user_id", &uid))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	r = tenant_member_remove(c->st, az, org, uid);
+	if (r == ERR_PERM) {
+		api_error(rs, 409, "you cannot remove yourself");
+		return 0;
+	}
+	return data_result(r, rs, 204);
+}
+
 /* POST /api/orgs/:id/invitations {email, role} */
 static int h_invite(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 		    struct api_resp *rs)
@@ -993,6 +1015,7 @@ static const struct api_route routes[] = {
     {"GET", "/api/orgs/:id/assets", h_assets_list, API_AUTH_USER},
     {"POST", "/api/orgs/:id/assets", h_asset_create, API_AUTH_USER},
     {"GET", "/api/orgs/:id/members", h_members, API_AUTH_USER},
+    {"DELETE", "/api/orgs/:id/members/:user_id", h_member_remove, API_AUTH_USER},
     {"POST", "/api/orgs/:id/invitations", h_invite, API_AUTH_USER},
     {"POST", "/api/invitations/accept", h_invite_accept, API_AUTH_NONE},
     {"POST", "/api/signup", h_signup, API_AUTH_NONE},

@@ -220,6 +220,45 @@ int tenant_members_list(struct store *st, const struct authz_ctx *az, int64_t or
 	return r;
 }
 
+int tenant_member_remove(struct store *st, const struct authz_ctx *az, int64_t org_id,
+			 int64_t user_id)
+{
+	struct store_stmt *s = NULL;
+	char detail[32];
+	int r;
+
+	if (user_id == az->user_id)
+		return ERR_PERM; /* leave through another admin, not by accident */
+	r = store_begin(st);
+	if (r)
+		return r;
+	r = store_prepare(st,
+			  "DELETE FROM memberships WHERE org_id = ? AND user_id = ? AND " CAN(
+			      "org_id", ORGS_WRITE) " RETURNING user_id",
+			  &s);
+	if (r == 0)
+		r = stmt_bind_int64(s, 1, org_id);
+	if (r == 0)
+		r = stmt_bind_int64(s, 2, user_id);
+	if (r == 0)
+		r = bind_az(s, 3, az);
+	if (r == 0)
+		r = stmt_step(s);
+	if (r == STORE_ROW)
+		r = stmt_step(s) < 0 ? ERR_DB : 0;
+	else if (r == STORE_DONE)
+		r = ERR_NOTFOUND;
+	stmt_finalize(s);
+	snprintf(detail, sizeof(detail), "user %lld", (long long)user_id);
+	if (r == 0)
+		r = tenant_audit(st, az, org_id, "remove", "membership", detail);
+	if (r == 0)
+		r = store_commit(st);
+	else
+		store_rollback(st);
+	return r;
+}
+
 int tenant_invite_create(struct store *st, const struct authz_ctx *az, int64_t org_id,
 			 const char *email, const char *role, time_t now,
 			 char token[AUTH_TOKEN_SIZE], int64_t *id)

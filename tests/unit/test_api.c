@@ -531,6 +531,24 @@ static void test_signup(void **state)
 	store_close(f.st);
 }
 
+static void test_member_remove(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fixture(&f);
+	/* Member of A (3): not by another company's admin, nor by a member. */
+	assert_int_equal(status_of(&f, U_ADMIN_C, "DELETE", "/api/orgs/1/members/3", NULL), 404);
+	assert_int_equal(status_of(&f, U_MEMBER_A, "DELETE", "/api/orgs/1/members/2", NULL), 404);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "DELETE", "/api/orgs/1/members/2", NULL), 409);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "DELETE", "/api/orgs/1/members/3", NULL), 204);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "DELETE", "/api/orgs/1/members/3", NULL), 404);
+	/* Gone: the former member sees nothing of A any more. */
+	assert_int_equal(status_of(&f, U_MEMBER_A, "GET", "/api/orgs/1", NULL), 404);
+	assert_int_equal(status_of(&f, U_PARTNER, "DELETE", "/api/orgs/2/members/99", NULL), 404);
+	store_close(f.st);
+}
+
 static void test_verify_match(void **state)
 {
 	(void)state;
@@ -549,7 +567,7 @@ int main(void)
 	    cmocka_unit_test(test_validation),	  cmocka_unit_test(test_findings_filters),
 	    cmocka_unit_test(test_session_csrf),  cmocka_unit_test(test_invitation_flow),
 	    cmocka_unit_test(test_scan_finish),	  cmocka_unit_test(test_signup),
-	    cmocka_unit_test(test_verify_match),
+	    cmocka_unit_test(test_member_remove), cmocka_unit_test(test_verify_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
