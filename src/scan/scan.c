@@ -38,7 +38,8 @@ void scan_result_release(struct scan_result *res)
 /* One open port to look at, or (web = 1) the web site of one host. */
 struct scan_job {
 	int web;
-	int domain; /* part of a domain scan: mail TLS is dns_mail_scan's */
+	int http_open; /* web job: port 80 was open */
+	int domain;    /* part of a domain scan: mail TLS is dns_mail_scan's */
 	struct scan_host *host;
 	struct net_addr addr;
 	struct scan_service svc;
@@ -197,16 +198,20 @@ static int scan_web_job(struct scan_job *j, const struct scan_opts *o, struct lo
 		for (c = 0; c < WEB_CAT_COUNT; c++)
 			add_score(j->host, web_category_name((enum web_category)c),
 				  rep.cat[c].percent, NULL);
-	} else if (r == ERR_TLS) {
+	} else if (r == ERR_TLS && !j->http_open) {
 		/* The handshake failed for a modern client: the TLS findings of
-		 * that port say why; nothing more to add here. */
+		 * that port say why; nothing more to add here. With port 80 open
+		 * as well, plain HTTP failed too (else r would be 0), and no other
+		 * finding says so: that is the line below. */
 		LOG_INFO(lg, "msg=\"web checks skipped: tls handshake failed\" host=%s",
 			 j->host->name);
 		r = 0;
 	} else if (r != ERR_NOMEM) {
 		/* Open ports that never gave an HTTP answer: say so. */
 		r = findings_addf(&j->found, "SCAN-03", -1, CONF_MEDIUM, j->host->name, -1, NULL,
-				  "web site did not answer over HTTP or HTTPS (%s)", err_str(r));
+				  "web site did not answer over HTTP or HTTPS (%s)",
+				  r == ERR_TLS ? "no usable HTTP answer, TLS handshake failed"
+					       : err_str(r));
 	}
 	web_report_release(&rep);
 	return r;
@@ -265,14 +270,19 @@ static int run_pool(struct scan_pool *p, int workers)
 }
 
 /* Turn the port scan result into hosts and one job per open port. */
-static int has_web(const struct net_port_target_result *tr)
+static int has_port(const struct net_port_target_result *tr, uint16_t port)
 {
 	size_t k;
 
 	for (k = 0; k < tr->n_open; k++)
-		if (tr->open[k] == 80 || tr->open[k] == 443)
+		if (tr->open[k] == port)
 			return 1;
 	return 0;
+}
+
+static int has_web(const struct net_port_target_result *tr)
+{
+	return has_port(tr, 80) || has_port(tr, 443);
 }
 
 static int make_jobs(struct scan_result *res, const struct net_target *t, size_t nt,
@@ -312,6 +322,7 @@ static int make_jobs(struct scan_result *res, const struct net_target *t, size_t
 			struct scan_job *j = &p->jobs[p->n++];
 
 			j->web = 1;
+			j->http_open = has_port(tr, 80);
 			j->host = h;
 			j->addr = t[i].addr;
 			findings_init(&j->found);
