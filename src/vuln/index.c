@@ -47,6 +47,7 @@ struct vuln_index {
 	struct vix_node *cxnodes;
 	size_t ncxnodes, cxnodes_cap;
 	struct vix_row *cxrows;
+	uint32_t *cxd; /* per cxrow: canon id | part << 24 */
 	size_t ncxrows, cxrows_cap;
 	/* canonical vendor:product names -> ids */
 	char *cpool;
@@ -826,7 +827,7 @@ static int build_cx(struct vuln_index *ix, const struct kb_cve_info *info)
 		/* quoted fields went through the full parse (fill_row checks
 		 * its vendor:product); so does a quoted key (plain_names) */
 		if (row->kind == VIX_SLOW || (strchr(m.vendor_product, '\\') && !plain_names(&m)) ||
-		    !strchr(m.vendor_product, ':') || row->canon == VIX_NIL) {
+		    !strchr(m.vendor_product, ':') || row->canon >= (1u << 24)) {
 			ix->cves[info->index].flags |= VIXC_FALLBACK;
 			r = 0;
 			goto out;
@@ -993,13 +994,24 @@ int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 		goto fail;
 	big_move((void **)&ix->keys, ix->keys_len);
 	big_move((void **)&ix->cxrows, ix->ncxrows * sizeof(*ix->cxrows));
+	/* what a configuration row is about, packed (canon id, part): most
+	 * rows of a big configuration are not about the product, and this is
+	 * all they need */
+	if (!(ix->cxd = big_alloc((ix->ncxrows + 1) * sizeof(*ix->cxd), 0))) {
+		r = ERR_NOMEM;
+		goto fail;
+	}
+	for (i = 0; i < ix->ncxrows; i++)
+		ix->cxd[i] = ix->cxrows[i].canon | (uint32_t)(unsigned char)ix->cxrows[i].part
+						       << 24;
 	big_move((void **)&ix->cxnodes, ix->ncxnodes * sizeof(*ix->cxnodes));
 	free(tmp);
 	ix->bytes = sizeof(*ix) + (ix->mask + 1) * sizeof(*ix->prods) +
 		    (ix->nrows + 1) * sizeof(*ix->rows) + ix->keys_cap +
 		    ((size_t)kc.cves + 1) * sizeof(*ix->cves) + ix->cx_cap * sizeof(*ix->cx) +
 		    ix->cxnodes_cap * sizeof(*ix->cxnodes) + ix->cxrows_cap * sizeof(*ix->cxrows) +
-		    ix->cpool_cap + (ix->cmask + 1) * sizeof(*ix->cslots);
+		    ix->ncxrows * sizeof(*ix->cxd) + ix->cpool_cap +
+		    (ix->cmask + 1) * sizeof(*ix->cslots);
 	*out = ix;
 	return 0;
 fail:
@@ -1019,6 +1031,7 @@ void vuln_index_free(struct vuln_index *ix)
 	free(ix->cx);
 	free(ix->cxnodes);
 	free(ix->cxrows);
+	free(ix->cxd);
 	free(ix->cpool);
 	free(ix->cslots);
 	free(ix);
@@ -1080,12 +1093,15 @@ static unsigned part_known_bit(char part)
 
 static void cx_row(const struct cx_target *t, uint32_t i, struct ev *e)
 {
-	const struct vix_row *r = &t->ix->cxrows[t->cx->row0 + i];
+	uint32_t d = t->ix->cxd[t->cx->row0 + i];
+	char part = (char)(d >> 24);
 	struct cpe_result res;
 	unsigned need;
 
 	memset(e, 0, sizeof(*e));
-	if (r->canon == t->canon && (r->part == 0 || low(r->part) == low(t->part))) {
+	if ((d & 0xffffffu) == t->canon && (part == 0 || low(part) == low(t->part))) {
+		const struct vix_row *r = &t->ix->cxrows[t->cx->row0 + i];
+
 		vix_row_match(t->ix, r, t->qv, &res);
 		if (res.conf != MATCH_NONE) {
 			e->v = TRI_TRUE;
@@ -1095,7 +1111,7 @@ static void cx_row(const struct cx_target *t, uint32_t i, struct ev *e)
 		}
 		return;
 	}
-	need = part_known_bit(r->part);
+	need = part_known_bit(part);
 	if (t->pl && (t->pl->known & need) == need)
 		return; /* FALSE */
 	e->v = TRI_UNKNOWN;
