@@ -651,6 +651,13 @@ int svc_check(const struct net_addr *a, const char *target, const struct svc_inf
 	if (!a || !target || !info || !out || timeout_ms <= 0)
 		return ERR_INVAL;
 	s = info->service;
+	/* SVC-10: device management UIs, over plain HTTP or HTTPS alike */
+	if ((strcmp(s, "http") == 0 || strcmp(s, "https") == 0) &&
+	    strcmp(info->product, "Elasticsearch REST API") != 0) {
+		r = svc_check_device(a, target, info->tls, timeout_ms, out, lg);
+		if (is_err_fatal(r))
+			return r;
+	}
 	if (info->tls)
 		return 0; /* TLS services are the TLS module's; plaintext checks only */
 	if (strcmp(s, "rdp") == 0)

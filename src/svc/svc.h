@@ -1,8 +1,9 @@
 /*
  * svc.h: service identification (banners and protocol probes: product,
  * version, CPE and the evidence bytes) and the exposed-service checks
- * (SVC-01..SVC-08, SVC-11, SVC-12, MAIL-15, MAIL-16), each confirmed by a
- * protocol exchange. Every read is capped and every exchange has a deadline.
+ * (SVC-01..SVC-08, SVC-10, SVC-11, SVC-12, MAIL-15, MAIL-16), each
+ * confirmed by a protocol exchange. Every read is capped and every
+ * exchange has a deadline.
  */
 #ifndef WACHTER_SVC_H
 #define WACHTER_SVC_H
@@ -60,10 +61,13 @@ int svc_identify(const struct net_addr *a, const char *host, int timeout_ms, str
  * each confirmed by its own protocol exchange: RDP (SVC-01), SMB (SVC-02),
  * telnet (SVC-03), FTP plaintext/anonymous login (SVC-04), MySQL/MariaDB,
  * PostgreSQL and MS SQL (SVC-05), Redis (SVC-06), VNC (SVC-07), LDAP,
- * Kerberos and MS-RPC (SVC-08),
- * SSH algorithms (SVC-11) and password authentication (SVC-12), SMTP open
- * relay (MAIL-15), login before STARTTLS (MAIL-16). target names the asset
- * in the findings. Findings are appended to out; nothing is appended for a
+ * Kerberos and MS-RPC (SVC-08), device management web interfaces on
+ * HTTP and HTTPS (SVC-10: GET / with at most two same-host redirects, the
+ * page against a fingerprint table of NAS, router, printer, hypervisor,
+ * firewall, BMC, camera and admin-panel login pages), SSH algorithms
+ * (SVC-11) and password authentication (SVC-12), SMTP open relay
+ * (MAIL-15), login before STARTTLS (MAIL-16). target names the asset in
+ * the findings. Findings are appended to out; nothing is appended for a
  * service that passes. Never writes data on the server (no SMTP DATA, no
  * FTP STOR, no Redis SET).
  * Returns 0, ERR_NOMEM or ERR_INVAL; network failures of one check are

@@ -166,4 +166,106 @@ int ssh_check_algos(const struct net_addr *a, const char *target, int timeout_ms
 int ssh_auth_methods(const struct net_addr *a, int timeout_ms, struct buf *methods,
 		     struct logger *lg) WUR;
 
+/* ------------------------------------------ device web UIs (SVC-10) */
+
+#define DEV_BODY_MAX (256 * 1024) /* bytes of a page body looked at */
+#define DEV_HOPS_MAX 2		  /* same-host redirects followed */
+
+enum dev_kind {
+	DEV_ROUTER,
+	DEV_NAS,
+	DEV_PRINTER,
+	DEV_HYPERVISOR,
+	DEV_FIREWALL,
+	DEV_BMC,
+	DEV_CAMERA,
+	DEV_ADMIN_PANEL,
+};
+
+/* Where a rule looks. Title, Server and realm are compared whole
+ * (case-insensitive) by how; body and header markers are exact
+ * substrings of the decoded body / a header name that must be present. */
+enum dev_where { DEV_W_NONE = 0, DEV_W_TITLE, DEV_W_SERVER, DEV_W_REALM, DEV_W_BODY, DEV_W_HEADER };
+enum dev_how { DEV_EQ = 0, DEV_PRE, DEV_SUF, DEV_SUB };
+
+/* One rule: s matched at where by how, and (when body is not NULL) the
+ * body marker body present too. */
+struct dev_rule {
+	unsigned char where; /* enum dev_where; DEV_W_NONE ends the list */
+	unsigned char how;   /* enum dev_how */
+	const char *s;
+	const char *body;
+};
+
+#define DEV_RULES 4
+
+/* A fingerprint: any one of its rules identifies the product. */
+struct dev_fp {
+	const char *vendor;  /* "Synology" */
+	const char *product; /* "DSM" */
+	enum dev_kind kind;
+	struct dev_rule rules[DEV_RULES];
+};
+
+/* dev_fps: the fingerprint table (devices_tab.c), n entries. */
+const struct dev_fp *dev_fps(size_t *n);
+/* dev_kind_name: "router", "nas", "printer", ... */
+const char *dev_kind_name(enum dev_kind k);
+
+/* struct dev_page: what one HTTP answer says. Strings are printable,
+ * NUL-terminated, "" when absent; body points into the buffer given to
+ * dev_page_parse (or into the raw answer when it was not chunked). */
+struct dev_page {
+	int status;
+	char title[256];
+	char server[128];
+	char realm[128];
+	char location[512]; /* "" also when it held unsafe bytes */
+	struct cursor head; /* the header lines (after the status line) */
+	struct cursor body; /* the decoded body, at most DEV_BODY_MAX */
+};
+
+/* struct dev_url: where the next request goes (same address always). */
+struct dev_url {
+	int tls;
+	uint16_t port;
+	char path[512];
+};
+
+/*
+ * dev_html_title: the text of the first <title> element of p[0..len)
+ * (case-insensitive tag, attributes allowed), entities decoded, white
+ * space collapsed and trimmed, as printable ASCII into out[size]. Returns
+ * 1 when a title element was found (out may be ""), 0 otherwise.
+ */
+int dev_html_title(const unsigned char *p, size_t len, char *out, size_t size);
+/*
+ * dev_page_parse: an HTTP/1.x answer p[0..len) (possibly cut off) into pg;
+ * a chunked body is decoded into body (initialised by the caller; capped at
+ * DEV_BODY_MAX). ERR_PARSE when it is not HTTP, ERR_NOMEM.
+ */
+int dev_page_parse(const unsigned char *p, size_t len, struct buf *body, struct dev_page *pg) WUR;
+/* dev_match: the first fingerprint one of whose rules matches pg (the rule
+ * into *why when why is not NULL), or NULL. */
+const struct dev_fp *dev_match(const struct dev_page *pg, const struct dev_rule **why);
+/* dev_meta_refresh: the URL of a <meta http-equiv="refresh"> in the body,
+ * into out[size]; 1 when found, 0 otherwise. */
+int dev_meta_refresh(const unsigned char *p, size_t len, char *out, size_t size);
+/*
+ * dev_next_url: resolve the redirect target loc against cur, accepting only
+ * http(s) URLs on the same host (host or ip, case-insensitive) or
+ * relative ones. Returns 0 with *next filled, ERR_PERM for another host,
+ * ERR_PARSE for something that is not a usable URL.
+ */
+int dev_next_url(const char *loc, const char *host, const char *ip, const struct dev_url *cur,
+		 struct dev_url *next) WUR;
+/*
+ * svc_check_device: GET / over plain HTTP or TLS (following at most
+ * DEV_HOPS_MAX same-host redirects) and add an SVC-10 finding when the
+ * page is a known device management interface. Network failures yield no
+ * finding (0); ERR_NOMEM is passed up.
+ */
+int svc_check_device(const struct net_addr *a, const char *target, int tls, int timeout_ms,
+		     struct findings *out, struct logger *lg) WUR;
+
 #endif
