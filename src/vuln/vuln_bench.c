@@ -586,6 +586,8 @@ int vuln_bench_cli(int argc, char **argv)
 	}
 	if (r == 0)
 		r = bench_lookups(&b, lookups, 1, "index, full hits");
+	if (r == 0 && threads > 1)
+		r = bench_lookups(&b, lookups, threads, "index, full hits");
 	b.refs = 1;
 	if (r == 0)
 		r = bench_lookups(&b, lookups, 1, "index, refs");
