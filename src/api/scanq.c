@@ -9,13 +9,20 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "api/api_int.h"
 #include "config/config.h"
 #include "core/core.h"
+#include "feed/feed.h"
 #include "scan/scan.h"
 #include "store/store.h"
+
+/* The same defaults as "wachter scan" (src/scan/cli.c). */
+#define SCANQ_KB_DEFAULT "var/kb/wachter.kb"
+#define SCANQ_CMS_LOCAL "data/cms-versions.tsv"
+#define SCANQ_CMS_SYSTEM "/usr/share/wachter/cms-versions.tsv"
 
 #define SCANQ_CAP 256
 #define SCANQ_MAX_WORKERS 16
@@ -28,6 +35,8 @@ struct scanq_item {
 struct api_scanq {
 	const struct wachter_config *cfg;
 	struct logger *lg;
+	struct kb *kb;	 /* shared read-only by the workers; NULL = no VULN checks */
+	const char *cms; /* newest CMS releases; NULL = none */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct scanq_item items[SCANQ_CAP];
@@ -56,6 +65,8 @@ static void scan_one(struct api_scanq *q, struct store *st, const struct scanq_i
 	o.ca_file = cfg->scan_ca_file[0] ? cfg->scan_ca_file : NULL;
 	o.resolver = cfg->scan_resolver[0] ? cfg->scan_resolver : NULL;
 	o.cancel = &q->cancel;
+	o.kb = q->kb;
+	o.cms_versions = q->cms;
 	scan_result_init(&res);
 	if (tenant_scan_set_status(st, it->scan_id, "running") != 0)
 		LOG_WARN(q->lg, "could not mark scan running scan=%lld db=\"%s\"",
@@ -142,6 +153,15 @@ int api_scanq_new(const struct wachter_config *cfg, struct logger *lg, int nwork
 		return ERR_NOMEM;
 	q->cfg = cfg;
 	q->lg = lg;
+	if (access(SCANQ_KB_DEFAULT, R_OK) == 0 && kb_open(SCANQ_KB_DEFAULT, &q->kb) != 0) {
+		LOG_WARN(lg,
+			 "cannot open the knowledge base path=%s; scans run without VULN checks",
+			 SCANQ_KB_DEFAULT);
+		q->kb = NULL;
+	}
+	q->cms = access(SCANQ_CMS_LOCAL, R_OK) == 0    ? SCANQ_CMS_LOCAL
+		 : access(SCANQ_CMS_SYSTEM, R_OK) == 0 ? SCANQ_CMS_SYSTEM
+						       : NULL;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
 	for (i = 0; i < nworkers; i++) {
@@ -170,6 +190,7 @@ void api_scanq_free(struct api_scanq *q)
 		pthread_join(q->threads[i], NULL);
 	pthread_cond_destroy(&q->cv);
 	pthread_mutex_destroy(&q->mu);
+	kb_close(q->kb);
 	free(q);
 }
 
