@@ -159,7 +159,10 @@ if expect == "hostile":
         if port in svcs:
             errs.append("filtered/closed port %d listed as a service" % port)
     for k in known:
-        (errs if strict else print)(("KNOWN GAP: " if not strict else "") + k)
+        if strict:
+            errs.append(k)
+        else:
+            print("KNOWN GAP: " + k)
     print("     %d services, %d findings (%d SCAN-03), %d known gaps"
           % (len(svcs), len(F), sum(f["id"] == "SCAN-03" for f in F), len(known)))
 elif expect.startswith("SCAN-01"):
