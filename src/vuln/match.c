@@ -323,6 +323,25 @@ static int reserve(void **p, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
+/* reserve_inline: reserve for an array that starts in inline storage
+ * (never realloc'd or freed); the contents are kept */
+static int reserve_inline(void **p, size_t *cap, size_t n, size_t elem, void *inl)
+{
+	void *np;
+
+	if (n <= *cap)
+		return 0;
+	if (*p != inl)
+		return reserve(p, cap, n, elem);
+	np = malloc(n * elem);
+	if (!np)
+		return ERR_NOMEM;
+	memcpy(np, *p, *cap * elem);
+	*p = np;
+	*cap = n;
+	return 0;
+}
+
 /* row_from_kb: a cpe_range borrowing the KB's strings. */
 static int row_from_kb(const struct kb_match *m, struct cpe_range *r)
 {
@@ -537,6 +556,8 @@ struct collect {
 	struct vix_qver qv;
 	struct tup *t;
 	size_t tn, tcap;
+	struct cand v_inline[32];
+	struct tup t_inline[64];
 };
 
 /*
@@ -626,8 +647,8 @@ static int collect_add(struct collect *c, uint32_t cve, uint32_t row, const stru
 		}
 		return 0;
 	}
-	if (reserve((void **)&c->v, &c->cap, c->n + 1 > c->cap ? c->cap * 2 + 16 : c->cap,
-		    sizeof(*c->v)) != 0) {
+	if (c->n + 1 > c->cap && reserve_inline((void **)&c->v, &c->cap, c->cap * 2 + 16,
+						sizeof(*c->v), c->v_inline) != 0) {
 		c->err = ERR_NOMEM;
 		return 1;
 	}
@@ -676,8 +697,8 @@ static void collect_target(struct collect *c)
 
 static int tup_add(struct collect *c, uint32_t cve, uint32_t row, const struct cpe_result *res)
 {
-	if (c->tn == c->tcap &&
-	    reserve((void **)&c->t, &c->tcap, c->tcap * 2 + 16, sizeof(*c->t)) != 0) {
+	if (c->tn == c->tcap && reserve_inline((void **)&c->t, &c->tcap, c->tcap * 2 + 16,
+					       sizeof(*c->t), c->t_inline) != 0) {
 		c->err = ERR_NOMEM;
 		return 1;
 	}
@@ -1149,8 +1170,13 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 		return 0; /* no version: nothing a row could say about it */
 	/* the key buffers need no clearing, target and row are set when used */
 	memset(c, 0, offsetof(struct collect, target));
-	c->t = NULL;
-	c->tn = c->tcap = 0;
+	/* candidates and matched rows start in the collector itself: most
+	 * queries need no allocation */
+	c->v = c->v_inline;
+	c->cap = ARRAY_SIZE(c->v_inline);
+	c->t = c->t_inline;
+	c->tn = 0;
+	c->tcap = ARRAY_SIZE(c->t_inline);
 	memset(&s, 0, sizeof(s));
 	c->q = q;
 	c->use_ix = q->ix && q->version[0] && vix_qver_set(&c->qv, q->version) == 0;
@@ -1176,8 +1202,10 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 			goto out;
 	}
 out:
-	free(c->v);
-	free(c->t);
+	if (c->v != c->v_inline)
+		free(c->v);
+	if (c->t != c->t_inline)
+		free(c->t);
 	scratch_free(&s);
 	return r;
 }
