@@ -15,6 +15,7 @@
 #include "mail/mail.h"
 #include "net/net.h"
 #include "scan/scan.h"
+#include "server/server.h"
 #include "store/store.h"
 #include "svc/svc.h"
 #include "tls/tls.h"
@@ -27,32 +28,33 @@ static void usage(FILE *fp)
 {
 	struct buf b = BUF_INIT;
 
-	fputs("usage: wachter [--config FILE] [--SECTION.KEY=VALUE...] <command> [<args>]\n"
-	      "\n"
-	      "commands:\n"
-	      "  scan <host|ip|cidr|domain>   scan a target from outside (ports, services, TLS)\n"
-	      "  feed import <file>...        import vulnerability feeds (NVD, KEV, EPSS, Debian)\n"
-	      "  feed status                  what the knowledge base holds\n"
-	      "  vuln lookup <cpe|product ver> known vulnerabilities of a product\n"
-	      "  db migrate                   create or upgrade the database (store.url)\n"
-	      "  db status                    schema version and pending migrations\n"
-	      "  config check FILE            validate a configuration file\n"
-	      "  config show | sample         effective settings | a commented sample file\n"
-	      "  domain <domain>              DNS and mail checks only (DNSSEC, SPF, DMARC, "
-	      "DANE...)\n"
-	      "  web <url-or-host>            web site checks only (headers, redirects, CMS)\n"
-	      "  portscan <target>...         TCP connect scan only (debugging, benchmarks)\n"
-	      "  probe <ip> <port>...         identify the services on ports (debugging)\n"
-	      "  tls <ip> <port>              TLS and certificate report of one port\n"
-	      "  serve                        the web platform (not built yet)\n"
-	      "  agent                        the computer inventory agent (not built yet)\n"
-	      "  version                      print the version\n"
-	      "  help                         this text\n"
-	      "\n"
-	      "exit status: 0 ok, 1 findings or failure, 2 usage or input error\n"
-	      "\n"
-	      "settings (file < WACHTER_SECTION_KEY environment < --section.key flags):\n",
-	      fp);
+	fputs(
+	    "usage: wachter [--config FILE] [--SECTION.KEY=VALUE...] <command> [<args>]\n"
+	    "\n"
+	    "commands:\n"
+	    "  scan <host|ip|cidr|domain>   scan a target from outside (ports, services, TLS)\n"
+	    "  feed import <file>...        import vulnerability feeds (NVD, KEV, EPSS, Debian)\n"
+	    "  feed status                  what the knowledge base holds\n"
+	    "  vuln lookup <cpe|product ver> known vulnerabilities of a product\n"
+	    "  db migrate                   create or upgrade the database (store.url)\n"
+	    "  db status                    schema version and pending migrations\n"
+	    "  config check FILE            validate a configuration file\n"
+	    "  config show | sample         effective settings | a commented sample file\n"
+	    "  domain <domain>              DNS and mail checks only (DNSSEC, SPF, DMARC, "
+	    "DANE...)\n"
+	    "  web <url-or-host>            web site checks only (headers, redirects, CMS)\n"
+	    "  portscan <target>...         TCP connect scan only (debugging, benchmarks)\n"
+	    "  probe <ip> <port>...         identify the services on ports (debugging)\n"
+	    "  tls <ip> <port>              TLS and certificate report of one port\n"
+	    "  serve                        the web platform: JSON API, sign-in (docs/server.md)\n"
+	    "  agent                        the computer inventory agent (not built yet)\n"
+	    "  version                      print the version\n"
+	    "  help                         this text\n"
+	    "\n"
+	    "exit status: 0 ok, 1 findings or failure, 2 usage or input error\n"
+	    "\n"
+	    "settings (file < WACHTER_SECTION_KEY environment < --section.key flags):\n",
+	    fp);
 	if (wachter_config_help(&b) == 0)
 		fputs(b.ptr, fp);
 	buf_release(&b);
@@ -118,7 +120,7 @@ static int dispatch(int argc, char **argv, const struct wachter_config *cfg, str
 	if (strcmp(c, "tls") == 0)
 		return tls_cli(argc, argv);
 	if (strcmp(c, "serve") == 0)
-		return not_built("serve", "issue 6, the platform server");
+		return server_cmd(argc, argv, cfg, lg);
 	if (strcmp(c, "agent") == 0)
 		return not_built("agent", "the agent issue");
 	fprintf(stderr, "wachter: '%s' is not a command; see 'wachter help'\n", c);
