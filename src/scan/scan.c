@@ -614,9 +614,14 @@ int scan_run(const char *target, const struct scan_opts *o, struct scan_result *
 		r = expand_target(target, &opts, &t, &nt, err);
 	}
 	if (r == ERR_RESOLVE) {
-		/* Not an error of the scan: the report says the name is unknown. */
-		r = findings_add(&res->findings, "SCAN-01", -1, CONF_HIGH, target, -1, err->ptr,
-				 NULL);
+		/* Not an error of the scan: the report says the name is unknown.
+		 * A resolver answer that does not parse comes without a reason. */
+		if (err->len)
+			r = findings_add(&res->findings, "SCAN-01", -1, CONF_HIGH, target, -1,
+					 err->ptr, NULL);
+		else
+			r = findings_addf(&res->findings, "SCAN-01", -1, CONF_HIGH, target, -1,
+					  NULL, "%s: no usable answer from the resolver", target);
 		buf_reset(err);
 		goto out;
 	}

@@ -7,13 +7,13 @@ broken TLS ServerHello, an endless TLS handshake, endless HTTP headers, a
 byte-a-second drip), "filtered" ports made without a firewall (a listener
 with backlog 0 whose single accept slot we fill ourselves drops every
 further SYN), optionally an address whose every given port is filtered,
-a UDP DNS server that answers NXDOMAIN to every question and a UDP port
-that takes DNS queries and never answers.
+a UDP DNS server that answers NXDOMAIN to every question, a UDP port that
+takes DNS queries and never answers, and one that answers them with junk.
 
 Loopback only. Prints one JSON line when every listener is up:
 {"ready": true, "addr": ..., "ports": {"21": "behaviour", ...},
  "filtered": [...], "silent_addr": ..., "silent_ports": [...], "dns": port,
- "dns_silent": port}
+ "dns_silent": port, "dns_garbage": port}
 and then serves until killed (or --lifetime seconds).
 """
 import argparse
@@ -308,6 +308,23 @@ def dns_nxdomain(sock):
             pass
 
 
+def dns_garbage(sock):
+    """Answer every query with its id, the QR bit, counts that claim
+    65535 records of each kind, and junk."""
+    while True:
+        try:
+            q, peer = sock.recvfrom(4096)
+        except OSError:
+            return
+        if len(q) < 12:
+            continue
+        try:
+            sock.sendto(q[:2] + b"\x81\x80\xff\xff\xff\xff\xff\xff\xff\xff"
+                        + junk(400), peer)
+        except OSError:
+            pass
+
+
 def ports_arg(s):
     return [int(x) for x in s.split(",") if x]
 
@@ -323,6 +340,8 @@ def main():
     ap.add_argument("--dns-port", type=int, default=5353, help="0: no DNS server")
     ap.add_argument("--dns-silent-port", type=int, default=5354,
                     help="a UDP port that takes DNS queries and never answers; 0: none")
+    ap.add_argument("--dns-garbage-port", type=int, default=5355,
+                    help="a UDP port that answers DNS queries with junk; 0: none")
     ap.add_argument("--lifetime", type=float, default=600)
     a = ap.parse_args()
     for h in (a.addr, a.silent_addr):
@@ -348,9 +367,15 @@ def main():
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         u.bind((a.addr, a.dns_silent_port))
         keep.append(u)
+    if a.dns_garbage_port:
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind((a.addr, a.dns_garbage_port))
+        keep.append(u)
+        threading.Thread(target=dns_garbage, args=(u,), daemon=True).start()
     print(json.dumps({"ready": True, "addr": a.addr, "ports": ports, "filtered": filtered,
                       "silent_addr": a.silent_addr, "silent_ports": silent,
-                      "dns": a.dns_port, "dns_silent": a.dns_silent_port}), flush=True)
+                      "dns": a.dns_port, "dns_silent": a.dns_silent_port,
+                      "dns_garbage": a.dns_garbage_port}), flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         time.sleep(a.lifetime)

@@ -4,10 +4,11 @@
 # valid banners followed by junk, broken and endless TLS handshakes, endless
 # HTTP headers and SMTP replies (tests/integration/hostile_peers.py on
 # 127.0.0.77), filtered ports, an address where nothing answers (127.0.0.78),
-# and a name that does not resolve (NXDOMAIN from our own DNS server, and a
-# resolver that never answers). Every case must end with exit status 0 or 1
-# (never a signal, never 2), a JSON report that parses, a clear line for
-# every hostile port, bounded memory and bounded time. Loopback only.
+# SIGINT mid-scan, and a name that does not resolve (NXDOMAIN from our own
+# DNS server, a resolver that never answers and one that answers junk).
+# Every case must end with exit status 0 or 1 (never a signal, never 2), a
+# JSON report that parses, a clear line for every hostile port, bounded
+# memory and bounded time. Loopback only.
 set -u
 : "${WACHTER:?WACHTER must name the wachter binary}"
 SRC=${WACHTER_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -34,7 +35,7 @@ bad() {
 
 python3 "$SRC/tests/integration/hostile_peers.py" --addr $ADDR --filtered 9004 \
 	--silent-addr $SILENT --silent-ports 21,22,25,80,443,8080 \
-	--dns-port 5353 --dns-silent-port 5354 >"$T/peers.json" 2>"$T/peers.err" &
+	--dns-port 5353 --dns-silent-port 5354 --dns-garbage-port 5355 >"$T/peers.json" 2>"$T/peers.err" &
 peers=$!
 n=0
 until grep -q '"ready": true' "$T/peers.json" 2>/dev/null; do
@@ -246,6 +247,16 @@ run deaf-domain scan --format json --no-progress --timeout 1000 --ports 22,80 \
 	--resolver $ADDR:5354 nosuchhost.wachter-hostile
 check deaf-domain "SCAN-01:the resolver did not answer"
 [ "$(cat "$T/deaf-domain.rc")" = 1 ] || bad "deaf-domain: exit $(cat "$T/deaf-domain.rc"), want 1"
+
+# A resolver that answers with junk (its id, 65535 records claimed).
+run junk-host scan --format json --no-progress --timeout 1000 --ports 22,80 \
+	--resolver $ADDR:5355 --host-only nosuchhost.wachter-hostile
+check junk-host "SCAN-01:no usable answer from the resolver"
+[ "$(cat "$T/junk-host.rc")" = 1 ] || bad "junk-host: exit $(cat "$T/junk-host.rc"), want 1"
+run junk-domain scan --format json --no-progress --timeout 1000 --ports 22,80 \
+	--resolver $ADDR:5355 nosuchhost.wachter-hostile
+check junk-domain "SCAN-01:no address for the domain"
+[ "$(cat "$T/junk-domain.rc")" = 1 ] || bad "junk-domain: exit $(cat "$T/junk-domain.rc"), want 1"
 
 # An address where nothing answers: every scanned port drops SYNs.
 run silent scan --format json --no-progress --timeout 1000 --retries 1 \
