@@ -329,9 +329,39 @@ def ports_arg(s):
     return [int(x) for x in s.split(",") if x]
 
 
+def udp(addr, port, keep):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    keep.append(u)
+    u.bind((addr, port))
+    return u
+
+
+def bind_all(a, addr, silent_addr):
+    """Every socket on addr (and silent_addr), or OSError with none left."""
+    keep = []
+    try:
+        tcp = {port: listener(addr, port) for port in BEHAVIOURS}
+        keep.extend(tcp.values())
+        filtered = [filtered_port(addr, p, keep) for p in a.filtered]
+        silent = [filtered_port(silent_addr, p, keep) for p in a.silent_ports] \
+            if silent_addr else []
+        dns = {}
+        for port, fn in ((a.dns_port, dns_nxdomain), (a.dns_silent_port, None),
+                         (a.dns_garbage_port, dns_garbage)):
+            if port:
+                dns[port] = (udp(addr, port, keep), fn)
+        return keep, tcp, filtered, silent, dns
+    except OSError:
+        for k in keep:
+            k.close()
+        raise
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--addr", default="127.0.0.77")
+    ap.add_argument("--addr", default="127.0.0.77",
+                    help="'auto': the first free of 127.0.0.77, .79, ... .117 (the "
+                         "silent address is then the next one), so parallel runs coexist")
     ap.add_argument("--filtered", type=ports_arg, default=[9004],
                     help="ports on --addr that drop SYNs")
     ap.add_argument("--silent-addr", default="",
@@ -344,36 +374,31 @@ def main():
                     help="a UDP port that answers DNS queries with junk; 0: none")
     ap.add_argument("--lifetime", type=float, default=600)
     a = ap.parse_args()
-    for h in (a.addr, a.silent_addr):
+    if a.addr == "auto":
+        cands = [("127.0.0.%d" % h, "127.0.0.%d" % (h + 1) if a.silent_ports else "")
+                 for h in range(77, 118, 2)]
+    else:
+        cands = [(a.addr, a.silent_addr)]
+    for h in (x for c in cands for x in c):
         if h and not h.startswith("127."):
             sys.exit("hostile_peers: loopback addresses only, not " + h)
+    for n, (addr, silent_addr) in enumerate(cands):
+        try:
+            keep, tcp, filtered, silent, dns = bind_all(a, addr, silent_addr)
+            break
+        except OSError as e:
+            if n + 1 == len(cands):
+                sys.exit("hostile_peers: %s: %s" % (addr, e))
 
-    keep, stats = [], {}
-    ports = {}
+    stats, ports = {}, {}
     for port, (name, fn) in BEHAVIOURS.items():
-        s = listener(a.addr, port)
-        keep.append(s)
         ports[str(port)] = name
-        threading.Thread(target=serve, args=(s, fn, stats, name), daemon=True).start()
-    filtered = [filtered_port(a.addr, p, keep) for p in a.filtered]
-    silent = [filtered_port(a.silent_addr, p, keep) for p in a.silent_ports] \
-        if a.silent_addr else []
-    if a.dns_port:
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.bind((a.addr, a.dns_port))
-        keep.append(u)
-        threading.Thread(target=dns_nxdomain, args=(u,), daemon=True).start()
-    if a.dns_silent_port:
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.bind((a.addr, a.dns_silent_port))
-        keep.append(u)
-    if a.dns_garbage_port:
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.bind((a.addr, a.dns_garbage_port))
-        keep.append(u)
-        threading.Thread(target=dns_garbage, args=(u,), daemon=True).start()
-    print(json.dumps({"ready": True, "addr": a.addr, "ports": ports, "filtered": filtered,
-                      "silent_addr": a.silent_addr, "silent_ports": silent,
+        threading.Thread(target=serve, args=(tcp[port], fn, stats, name), daemon=True).start()
+    for u, fn in dns.values():
+        if fn:
+            threading.Thread(target=fn, args=(u,), daemon=True).start()
+    print(json.dumps({"ready": True, "addr": addr, "ports": ports, "filtered": filtered,
+                      "silent_addr": silent_addr, "silent_ports": silent,
                       "dns": a.dns_port, "dns_silent": a.dns_silent_port,
                       "dns_garbage": a.dns_garbage_port}), flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

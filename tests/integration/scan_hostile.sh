@@ -3,7 +3,7 @@
 # targets (issue 3): garbage, endless data, a hang, 100 MB replies, resets,
 # valid banners followed by junk, broken and endless TLS handshakes, endless
 # HTTP headers and SMTP replies (tests/integration/hostile_peers.py on
-# 127.0.0.77), filtered ports, an address where nothing answers (127.0.0.78),
+# 127.0.0.77), filtered ports, an address where nothing answers (.78),
 # SIGINT mid-scan, and a name that does not resolve (NXDOMAIN from our own
 # DNS server, a resolver that never answers and one that answers junk).
 # Every case must end with exit status 0 or 1 (never a signal, never 2), a
@@ -12,8 +12,6 @@
 set -u
 : "${WACHTER:?WACHTER must name the wachter binary}"
 SRC=${WACHTER_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-ADDR=127.0.0.77
-SILENT=127.0.0.78
 HARD_CAP=60 # seconds; only catches hangs, timing is printed, not asserted
 # Peak RSS bound in KiB. Measured: 54 MiB for the ASan+UBSan build, 15 MiB
 # for a RelWithDebInfo build; one buffered copy of the 100 MB reply would exceed it.
@@ -33,8 +31,9 @@ bad() {
 	fail=1
 }
 
-python3 "$SRC/tests/integration/hostile_peers.py" --addr $ADDR --filtered 9004 \
-	--silent-addr $SILENT --silent-ports 21,22,25,80,443,8080 \
+# 127.0.0.77/.78, or the next free pair when another build runs this test.
+python3 "$SRC/tests/integration/hostile_peers.py" --addr auto --filtered 9004 \
+	--silent-ports 21,22,25,80,443,8080 \
 	--dns-port 5353 --dns-silent-port 5354 --dns-garbage-port 5355 >"$T/peers.json" 2>"$T/peers.err" &
 peers=$!
 n=0
@@ -46,8 +45,13 @@ until grep -q '"ready": true' "$T/peers.json" 2>/dev/null; do
 	fi
 	sleep 0.1
 done
-HOSTILE=$(python3 -c 'import json,sys; print(",".join(json.load(open(sys.argv[1]))["ports"]))' \
-	"$T/peers.json")
+peer() {
+	python3 -c 'import json, sys; v = json.loads(open(sys.argv[1]).readline())[sys.argv[2]]
+print(",".join(v) if isinstance(v, dict) else v)' "$T/peers.json" "$1"
+}
+HOSTILE=$(peer ports)
+ADDR=$(peer addr)
+SILENT=$(peer silent_addr)
 
 # run NAME ARGS...: wachter under a hard time cap; records exit status,
 # wall time (ms) and peak RSS (KiB) in $T/NAME.{rc,ms,rss}, output in
@@ -188,16 +192,16 @@ sys.exit(1 if errs else 0)
 PY
 }
 
-echo "hostile peers on $ADDR: $HOSTILE (filtered 9004, closed 9005)"
+echo "hostile peers on $ADDR: $HOSTILE (filtered 9004, closed 9005); silent $SILENT"
 run hostile scan --format json --no-progress --lang en --timeout 1000 \
-	--ports "$HOSTILE,9004,9005" $ADDR
+	--ports "$HOSTILE,9004,9005" "$ADDR"
 check hostile hostile
 rc=$(cat "$T/hostile.rc")
 [ "$rc" = 0 ] || [ "$rc" = 1 ] || head -n 20 "$T/hostile.err"
 
 # The text report of the same peers renders too.
 run hostile-text scan --format text --no-progress --lang en --timeout 1000 \
-	--ports "$HOSTILE,9004,9005" $ADDR
+	--ports "$HOSTILE,9004,9005" "$ADDR"
 grep -q 'SCAN-03' "$T/hostile-text.out" || bad "text report: no SCAN-03 line"
 
 # SIGINT while workers sit on the hanging and dripping peers: the jobs in
@@ -205,7 +209,7 @@ grep -q 'SCAN-03' "$T/hostile-text.out" || bad "text report: no SCAN-03 line"
 # partial report comes out: "complete": false, exit 1. Measured 1-5 s with
 # --timeout 3000; the 30 s bound only catches a scan that ignores SIGINT.
 "$WACHTER" scan --format json --no-progress --lang en --timeout 3000 \
-	--ports "$HOSTILE" $ADDR >"$T/sigint.out" 2>"$T/sigint.err" &
+	--ports "$HOSTILE" "$ADDR" >"$T/sigint.out" 2>"$T/sigint.err" &
 wpid=$!
 sleep 1
 t0=$(date +%s%N)
@@ -234,33 +238,33 @@ for mode in domain host; do
 	opt=""
 	[ $mode = host ] && opt=--host-only
 	run "nx-$mode" scan --format json --no-progress --timeout 1000 --ports 22,80 \
-		--resolver $ADDR:5353 $opt nosuchhost.invalid
+		--resolver "$ADDR:5353" $opt nosuchhost.invalid
 	check "nx-$mode" SCAN-01
 	[ "$(cat "$T/nx-$mode.rc")" = 1 ] || bad "nx-$mode: exit $(cat "$T/nx-$mode.rc"), want 1"
 done
 grep -q NXDOMAIN "$T/nx-host.out" || bad "nx-host: the SCAN-01 line does not say NXDOMAIN"
 run deaf-host scan --format json --no-progress --timeout 1000 --ports 22,80 \
-	--resolver $ADDR:5354 --host-only nosuchhost.wachter-hostile
+	--resolver "$ADDR:5354" --host-only nosuchhost.wachter-hostile
 check deaf-host "SCAN-01:did not answer"
 [ "$(cat "$T/deaf-host.rc")" = 1 ] || bad "deaf-host: exit $(cat "$T/deaf-host.rc"), want 1"
 run deaf-domain scan --format json --no-progress --timeout 1000 --ports 22,80 \
-	--resolver $ADDR:5354 nosuchhost.wachter-hostile
+	--resolver "$ADDR:5354" nosuchhost.wachter-hostile
 check deaf-domain "SCAN-01:the resolver did not answer"
 [ "$(cat "$T/deaf-domain.rc")" = 1 ] || bad "deaf-domain: exit $(cat "$T/deaf-domain.rc"), want 1"
 
 # A resolver that answers with junk (its id, 65535 records claimed).
 run junk-host scan --format json --no-progress --timeout 1000 --ports 22,80 \
-	--resolver $ADDR:5355 --host-only nosuchhost.wachter-hostile
+	--resolver "$ADDR:5355" --host-only nosuchhost.wachter-hostile
 check junk-host "SCAN-01:no usable answer from the resolver"
 [ "$(cat "$T/junk-host.rc")" = 1 ] || bad "junk-host: exit $(cat "$T/junk-host.rc"), want 1"
 run junk-domain scan --format json --no-progress --timeout 1000 --ports 22,80 \
-	--resolver $ADDR:5355 nosuchhost.wachter-hostile
+	--resolver "$ADDR:5355" nosuchhost.wachter-hostile
 check junk-domain "SCAN-01:no address for the domain"
 [ "$(cat "$T/junk-domain.rc")" = 1 ] || bad "junk-domain: exit $(cat "$T/junk-domain.rc"), want 1"
 
 # An address where nothing answers: every scanned port drops SYNs.
 run silent scan --format json --no-progress --timeout 1000 --retries 1 \
-	--ports 21,22,25,80,443,8080 $SILENT
+	--ports 21,22,25,80,443,8080 "$SILENT"
 check silent SCAN-02
 
 kill "$peers" 2>/dev/null && wait "$peers" 2>/dev/null
