@@ -1,0 +1,123 @@
+// api.js: the JSON API client. Cookies carry the session (HttpOnly, set by
+// POST /api/session); every state-changing request sends the session's CSRF
+// token in X-CSRF-Token, taken from the login answer or, after a reload,
+// from the readable wachter_csrf cookie (docs/server.md).
+
+let csrfToken = null;
+
+export class ApiError extends Error {
+	constructor(status, message) {
+		super(message);
+		this.status = status;
+	}
+}
+
+function csrfFromCookie() {
+	for (const part of document.cookie.split(';')) {
+		const [k, ...v] = part.trim().split('=');
+		if (k === 'wachter_csrf') return decodeURIComponent(v.join('='));
+	}
+	return null;
+}
+
+export async function api(method, path, body) {
+	const headers = { Accept: 'application/json' };
+	if (body !== undefined) headers['Content-Type'] = 'application/json';
+	if (method !== 'GET' && method !== 'HEAD') {
+		const t = csrfToken || csrfFromCookie();
+		if (t) headers['X-CSRF-Token'] = t;
+	}
+	const res = await fetch(path, {
+		method,
+		headers,
+		credentials: 'same-origin',
+		cache: 'no-store',
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await res.text();
+	let data = null;
+	if (text) {
+		try {
+			data = JSON.parse(text);
+		} catch {
+			data = null;
+		}
+	}
+	if (!res.ok) throw new ApiError(res.status, (data && data.error) || res.statusText);
+	return data;
+}
+
+export async function signIn(email, password, totp) {
+	const body = { email, password };
+	if (totp) body.totp = totp;
+	const r = await api('POST', '/api/session', body);
+	csrfToken = r.csrf_token;
+	return r;
+}
+
+export async function signOut() {
+	try {
+		await api('DELETE', '/api/session');
+	} finally {
+		csrfToken = null;
+	}
+}
+
+export const getMe = () => api('GET', '/api/me');
+export const listOrgs = () => api('GET', '/api/orgs');
+export const getOrg = (id) => api('GET', `/api/orgs/${id}`);
+export const createOrg = (o) => api('POST', '/api/orgs', o);
+export const listAssets = (org) => api('GET', `/api/orgs/${org}/assets`);
+export const addAsset = (org, kind, value) =>
+	api('POST', `/api/orgs/${org}/assets`, { kind, value });
+export const verifyAsset = (id, method) => api('POST', `/api/assets/${id}/verify`, { method });
+export const startScan = (asset) => api('POST', `/api/assets/${asset}/scans`);
+export const getScan = (id) => api('GET', `/api/scans/${id}`);
+export const listFindings = (scan) => api('GET', `/api/scans/${scan}/findings?limit=1000`);
+export const listMembers = (org) => api('GET', `/api/orgs/${org}/members`);
+export const invite = (org, email, role) =>
+	api('POST', `/api/orgs/${org}/invitations`, { email, role });
+export const acceptInvitation = (token, password) =>
+	api('POST', '/api/invitations/accept', { token, password });
+
+// The API has no list of an organisation's scans yet. When the server
+// offers GET /api/orgs/:id/scans it is used; otherwise the dashboard
+// remembers the scans started or opened in this browser (localStorage).
+const KNOWN = 'wachter.scans';
+
+function known() {
+	try {
+		return JSON.parse(localStorage.getItem(KNOWN) || '{}') || {};
+	} catch {
+		return {};
+	}
+}
+
+export function rememberScan(org, scanId) {
+	const k = known();
+	const list = k[org] || [];
+	if (!list.includes(scanId)) list.push(scanId);
+	k[org] = list.slice(-50);
+	localStorage.setItem(KNOWN, JSON.stringify(k));
+}
+
+export async function listScans(org) {
+	try {
+		const l = await api('GET', `/api/orgs/${org}/scans`);
+		if (Array.isArray(l)) return l;
+	} catch (e) {
+		if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 405)) throw e;
+	}
+	const ids = known()[org] || [];
+	const out = [];
+	for (const id of ids) {
+		try {
+			const s = await getScan(id);
+			if (s.org_id === Number(org)) out.push(s);
+		} catch {
+			/* gone or no longer visible */
+		}
+	}
+	out.sort((a, b) => (a.started_at < b.started_at ? 1 : -1));
+	return out;
+}
