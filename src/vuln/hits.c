@@ -83,26 +83,63 @@ static int hit_cmp(const void *pa, const void *pb)
 	return -cve_cmp(a->cve, b->cve);
 }
 
+static int pos_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct vuln_hit *v = ctx;
+
+	return hit_cmp(&v[*(const uint32_t *)pa], &v[*(const uint32_t *)pb]);
+}
+
+/*
+ * A hit is about 660 bytes: the sort orders positions, not hits, then moves
+ * each hit once (cycles of the permutation, one spare hit). Both sorts are
+ * stable, as before (insertion sort; glibc's qsort_r is a merge sort), and
+ * hit_cmp is a total order anyway.
+ */
 void vuln_hits_sort(struct vuln_hits *h)
 {
-	struct vuln_hit x;
-	size_t i, k;
+	uint32_t inl[64], *pos = inl, x;
+	struct vuln_hit spare;
+	size_t i, k, j;
 
-	if (h->n > 8) {
-		qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
-		return;
+	for (i = 1; i < h->n; i++)
+		if (hit_cmp(&h->v[i - 1], &h->v[i]) > 0)
+			break;
+	if (i >= h->n)
+		return; /* sorted already (one or two hits, mostly) */
+	if (h->n > ARRAY_SIZE(inl) || h->n > UINT32_MAX) {
+		if (h->n > UINT32_MAX || !(pos = malloc(h->n * sizeof(*pos)))) {
+			qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
+			return;
+		}
 	}
-	/* a few hits (the usual case): insertion sort, no allocation (glibc's
-	 * qsort allocates for large elements); hit_cmp is a total order, so
-	 * the result is the same */
-	for (i = 1; i < h->n; i++) {
-		if (hit_cmp(&h->v[i - 1], &h->v[i]) <= 0)
+	for (i = 0; i < h->n; i++)
+		pos[i] = (uint32_t)i;
+	if (h->n > 16) {
+		qsort_r(pos, h->n, sizeof(*pos), pos_cmp, h->v);
+	} else {
+		for (i = 1; i < h->n; i++) {
+			x = pos[i];
+			for (k = i; k > 0 && hit_cmp(&h->v[pos[k - 1]], &h->v[x]) > 0; k--)
+				pos[k] = pos[k - 1];
+			pos[k] = x;
+		}
+	}
+	/* slot i gets hit pos[i] */
+	for (i = 0; i < h->n; i++) {
+		if (pos[i] == i)
 			continue;
-		x = h->v[i];
-		for (k = i; k > 0 && hit_cmp(&h->v[k - 1], &x) > 0; k--)
-			h->v[k] = h->v[k - 1];
-		h->v[k] = x;
+		spare = h->v[i];
+		for (j = i; pos[j] != i; j = k) {
+			k = pos[j];
+			h->v[j] = h->v[k];
+			pos[j] = (uint32_t)j;
+		}
+		h->v[j] = spare;
+		pos[j] = (uint32_t)j;
 	}
+	if (pos != inl)
+		free(pos);
 }
 
 void vuln_why_append(struct vuln_hit *h, const char *fmt, ...)

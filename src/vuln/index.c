@@ -26,10 +26,23 @@ struct vix_cx {
 	uint32_t first_child;		     /* the root's first child */
 };
 
+/* bits of vix_cve.dflags */
+enum { VIXD_OK = 1, VIXD_KEV = 2, VIXD_RANSOM = 4 };
+
+/* One CVE: what a candidate needs (flags, configuration) and what its hit
+ * shows (the KB record's fields, so no KB record is read per hit). 32
+ * bytes: one cache line holds two. */
 struct vix_cve {
-	uint32_t id;   /* (year - 1990) << 24 | number, 0 = not kept */
-	uint32_t cx;   /* its vix_cx + 1, 0 = none */
-	uint8_t flags; /* VIXC_* */
+	uint32_t id;		 /* (year - 1990) << 24 | number, 0 = not kept */
+	uint32_t cx;		 /* its vix_cx + 1, 0 = none */
+	uint32_t cwe;		 /* as kb_cve_info.cwe */
+	uint32_t epss, epss_pct; /* x 1e9, exact (VIXD_OK) */
+	uint32_t vec;		 /* CVSS vector: vpool offset + 1, 0 = "" */
+	uint8_t flags;		 /* VIXC_* */
+	uint8_t dflags;		 /* VIXD_*: VIXD_OK when the fields below are kept */
+	uint8_t score10;	 /* CVSS base score x 10, exact */
+	uint8_t cvss_version;
+	uint8_t severity; /* enum kb_severity */
 };
 
 struct vuln_index {
@@ -54,6 +67,12 @@ struct vuln_index {
 	size_t cpool_len, cpool_cap;
 	uint32_t *cslots; /* cpool offset + 1 */
 	size_t cmask, ncanon;
+	/* the distinct CVSS vectors (a few thousand), so a hit's vector is
+	 * read from a small, warm table */
+	char *vpool;
+	size_t vpool_len, vpool_cap;
+	uint32_t *vslots; /* vpool offset + 1; freed after the build */
+	size_t vmask, nvec;
 	size_t bytes;
 };
 
@@ -897,6 +916,99 @@ int vix_cve_id(const struct vuln_index *ix, uint32_t cve, char out[24])
 	return 0;
 }
 
+/* the vpool offset + 1 of CVSS vector v (added when new); 0 on failure */
+static uint32_t vec_id(struct vuln_index *ix, const char *v)
+{
+	size_t n = strlen(v), h;
+	uint32_t s;
+
+	if ((ix->nvec + 1) * 2 > ix->vmask + 1) {
+		size_t ncap = ix->vmask ? (ix->vmask + 1) * 2 : 4096, i;
+		uint32_t *ns = calloc(ncap, sizeof(*ns));
+
+		if (!ns)
+			return 0;
+		for (i = 0; ix->vmask && i <= ix->vmask; i++) {
+			const char *e;
+
+			if (!(s = ix->vslots[i]))
+				continue;
+			e = ix->vpool + s - 1;
+			for (h = hash_mem(2166136261u, e, strlen(e)) & (ncap - 1); ns[h];
+			     h = (h + 1) & (ncap - 1))
+				;
+			ns[h] = s;
+		}
+		free(ix->vslots);
+		ix->vslots = ns;
+		ix->vmask = ncap - 1;
+	}
+	for (h = hash_mem(2166136261u, v, n) & ix->vmask; (s = ix->vslots[h]) != 0;
+	     h = (h + 1) & ix->vmask)
+		if (strcmp(ix->vpool + s - 1, v) == 0)
+			return s;
+	if (ix->vpool_len + n + 1 >= UINT32_MAX ||
+	    grow((void **)&ix->vpool, &ix->vpool_cap, ix->vpool_len + n + 1, 1) != 0)
+		return 0;
+	memcpy(ix->vpool + ix->vpool_len, v, n + 1);
+	ix->vslots[h] = (uint32_t)ix->vpool_len + 1;
+	ix->vpool_len += n + 1;
+	ix->nvec++;
+	return ix->vslots[h];
+}
+
+/* keep what a hit shows of CVE info in its record (VIXD_OK) when every
+ * field round-trips exactly; else the hit reads the KB record */
+static void keep_details(struct vuln_index *ix, const struct kb_cve_info *info)
+{
+	struct vix_cve *c = &ix->cves[info->index];
+	double e = info->epss * 1e9, ep = info->epss_percentile * 1e9, sc = info->cvss_score * 10;
+	uint32_t ei, epi;
+	uint8_t si;
+
+	if (!c->id || !(sc >= 0 && sc < 255.5) || !(e >= 0 && e < 4294967295.0) ||
+	    !(ep >= 0 && ep < 4294967295.0))
+		return;
+	si = (uint8_t)(sc + 0.5);
+	ei = (uint32_t)(e + 0.5);
+	epi = (uint32_t)(ep + 0.5);
+	/* the KB stores them as these integers; the hit must get the same
+	 * doubles as from kb_cve_at */
+	if (si / 10.0 != info->cvss_score || ei / 1e9 != info->epss ||
+	    epi / 1e9 != info->epss_percentile || info->severity > 255)
+		return;
+	if (info->cvss_vector[0] && !(c->vec = vec_id(ix, info->cvss_vector)))
+		return;
+	c->cwe = info->cwe;
+	c->epss = ei;
+	c->epss_pct = epi;
+	c->score10 = si;
+	c->cvss_version = info->cvss_version;
+	c->severity = (uint8_t)info->severity;
+	c->dflags = VIXD_OK | ((info->flags & KB_CVE_KEV) ? VIXD_KEV : 0) |
+		    ((info->flags & KB_CVE_RANSOMWARE) ? VIXD_RANSOM : 0);
+}
+
+int vix_hit_fill(const struct vuln_index *ix, uint32_t cve, struct vuln_hit *h)
+{
+	const struct vix_cve *c = &ix->cves[cve];
+	struct kb_cve_info info; /* the fields vq_hit_fill reads */
+
+	if (!(c->dflags & VIXD_OK) || vix_cve_id(ix, cve, info.id) != 0)
+		return -1;
+	info.flags = ((c->dflags & VIXD_KEV) ? KB_CVE_KEV : 0) |
+		     ((c->dflags & VIXD_RANSOM) ? KB_CVE_RANSOMWARE : 0);
+	info.cvss_score = c->score10 / 10.0;
+	info.cvss_version = c->cvss_version;
+	info.severity = (enum kb_severity)c->severity;
+	info.cvss_vector = c->vec ? ix->vpool + c->vec - 1 : "";
+	info.cwe = c->cwe;
+	info.epss = c->epss / 1e9;
+	info.epss_percentile = c->epss_pct / 1e9;
+	vq_hit_fill(ix->kb, &info, h);
+	return 0;
+}
+
 /* the facts of every CVE some indexed row belongs to */
 static int build_cves(struct vuln_index *ix, size_t ncves, size_t nnodes)
 {
@@ -923,6 +1035,7 @@ static int build_cves(struct vuln_index *ix, size_t ncves, size_t nnodes)
 		if (info.flags & KB_CVE_REJECTED)
 			*fl |= VIXC_REJECTED;
 		ix->cves[i].id = pack_id(info.id);
+		keep_details(ix, &info);
 		if ((r = windows_facts(ix, &info, fl)) != 0)
 			return r;
 		if ((*fl & VIXC_COMPLEX) && !(*fl & VIXC_REJECTED) &&
@@ -1006,12 +1119,14 @@ int vuln_index_build(const struct kb *kb, struct vuln_index **out)
 						       << 24;
 	big_move((void **)&ix->cxnodes, ix->ncxnodes * sizeof(*ix->cxnodes));
 	free(tmp);
+	free(ix->vslots); /* the build's dedup table */
+	ix->vslots = NULL;
 	ix->bytes = sizeof(*ix) + (ix->mask + 1) * sizeof(*ix->prods) +
 		    (ix->nrows + 1) * sizeof(*ix->rows) + ix->keys_cap +
 		    ((size_t)kc.cves + 1) * sizeof(*ix->cves) + ix->cx_cap * sizeof(*ix->cx) +
 		    ix->cxnodes_cap * sizeof(*ix->cxnodes) + ix->cxrows_cap * sizeof(*ix->cxrows) +
 		    ix->ncxrows * sizeof(*ix->cxd) + ix->cpool_cap +
-		    (ix->cmask + 1) * sizeof(*ix->cslots);
+		    (ix->cmask + 1) * sizeof(*ix->cslots) + ix->vpool_cap;
 	*out = ix;
 	return 0;
 fail:
@@ -1034,6 +1149,8 @@ void vuln_index_free(struct vuln_index *ix)
 	free(ix->cxd);
 	free(ix->cpool);
 	free(ix->cslots);
+	free(ix->vpool);
+	free(ix->vslots);
 	free(ix);
 }
 

@@ -181,7 +181,9 @@ static void add_siblings(struct vuln_query *q, const struct vq_vp *vp)
 
 	all = cpe_products_all(&n);
 	for (i = 0; i < n; i++) {
-		if (strcmp(all[i].vendor, vp->vendor) != 0 || strcmp(all[i].product, vp->product))
+		/* the first letters reject nearly every entry without a call */
+		if (all[i].vendor[0] != vp->vendor[0] || all[i].product[0] != vp->product[0] ||
+		    strcmp(all[i].vendor, vp->vendor) != 0 || strcmp(all[i].product, vp->product))
 			continue;
 		if (cpe_products_lookup(all[i].name, strlen(all[i].name), &e, &ne) != 0)
 			continue;
@@ -845,8 +847,9 @@ static void why_str(struct vuln_hit *h, const char *s)
 	why_put(h, s, strlen(s));
 }
 
-/* why: how the best row matched ("9.2p1 in [8.6, 9.8)"). */
-static void why_row(const struct vuln_query *q, const struct kb *kb, uint32_t row, unsigned flags,
+/* why: how the best row matched ("9.2p1 in [8.6, 9.8)") for the product's
+ * version; flags are the match's CPE_MF_* bits. */
+static void why_row(const char *version, const struct kb *kb, uint32_t row, unsigned flags,
 		    struct vuln_hit *h)
 {
 	struct kb_match m;
@@ -860,24 +863,24 @@ static void why_row(const struct vuln_query *q, const struct kb *kb, uint32_t ro
 	if (flags & CPE_MF_VERSION_UNKNOWN) {
 		why_str(h, "version unknown");
 	} else if (has_s && has_e) {
-		why_str(h, q->version);
+		why_str(h, version);
 		why_str(h, (m.flags & KB_MATCH_START_INCL) ? " in [" : " in (");
 		why_str(h, m.version_start);
 		why_str(h, ", ");
 		why_str(h, m.version_end);
 		why_str(h, (m.flags & KB_MATCH_END_INCL) ? "]" : ")");
 	} else if (has_e) {
-		why_str(h, q->version);
+		why_str(h, version);
 		why_str(h, (m.flags & KB_MATCH_END_INCL) ? " <= " : " < ");
 		why_str(h, m.version_end);
 	} else if (has_s) {
-		why_str(h, q->version);
+		why_str(h, version);
 		why_str(h, (m.flags & KB_MATCH_START_INCL) ? " >= " : " > ");
 		why_str(h, m.version_start);
 	} else if (flags & CPE_MF_ALL_VERSIONS) {
 		why_str(h, "all versions (versionless entry)");
 	} else {
-		why_str(h, q->version);
+		why_str(h, version);
 		why_str(h, " listed (");
 		why_put(h, m.cpe + 8, strnlen(m.cpe + 8, 80));
 		why_str(h, ")");
@@ -1054,10 +1057,51 @@ static int judge(const struct vuln_query *q, int win_only, struct cpe_result *re
 	return 1;
 }
 
+/* why_tail: what the hit's flags add to the row's explanation */
+static void why_tail(struct vuln_hit *h, unsigned hf)
+{
+	if (hf & VULN_HF_PLATFORM_UNKNOWN)
+		why_str(h, "; only on a platform not known here");
+	if (hf & VULN_HF_WINDOWS_ONLY)
+		why_str(h, "; the description says Windows");
+	if (hf & VULN_HF_BACKPORT)
+		why_str(h, "; distribution build, the fix may be backported");
+}
+
+/* the CPE_MF_* bits of the match behind hit flags hf (judge maps them) */
+static unsigned mf_of(unsigned hf)
+{
+	return ((hf & VULN_HF_ALL_VERSIONS) ? CPE_MF_ALL_VERSIONS : 0u) |
+	       ((hf & VULN_HF_VERSION_UNKNOWN) ? CPE_MF_VERSION_UNKNOWN : 0u) |
+	       ((hf & VULN_HF_UPDATE_GUESS) ? CPE_MF_UPDATE_GUESS : 0u);
+}
+
+void vuln_hit_explain(const struct vuln_index *ix, struct vuln_hit *h)
+{
+	char ver[VQ_VERSION_MAX];
+
+	if (!h->explain)
+		return;
+	/* while pending, why holds the product's version */
+	str_lcpy(ver, h->why, sizeof(ver));
+	h->explain = 0;
+	why_row(ver, vuln_index_kb(ix), h->row, mf_of(h->flags), h);
+	why_tail(h, h->flags);
+}
+
+void vuln_hits_explain(const struct vuln_index *ix, struct vuln_hits *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		vuln_hit_explain(ix, &h->v[i]);
+}
+
 /* emit: the hit for cd; *last is the CVE of the last hit this run emitted
  * (UINT32_MAX: none), which is then out's last hit */
-static int emit(const struct vuln_query *q, const struct cand *cd, const struct kb_cve_info *info,
-		const struct cpe_result *res, unsigned hf, struct vuln_hits *out, uint32_t *last)
+static int emit(const struct vuln_query *q, const struct cand *cd, struct kb_cve_info *info,
+		int have_info, const struct cpe_result *res, unsigned hf, struct vuln_hits *out,
+		uint32_t *last)
 {
 	struct vuln_hit h;
 	struct vuln_hit *prev;
@@ -1068,17 +1112,27 @@ static int emit(const struct vuln_query *q, const struct cand *cd, const struct 
 	if (prev && *last == cd->cve && conf_of(res->conf) <= prev->conf)
 		return 0;
 	*last = cd->cve;
-	memset(&h, 0, sizeof(h));
-	vq_hit_fill(q->kb, info, &h);
+	memset(&h, 0, offsetof(struct vuln_hit, cvss_vector));
+	/* the strings are set below (vq_hit_fill writes cvss_vector) */
+	h.cwe[0] = h.fixed[0] = h.why[0] = h.matched[0] = '\0';
+	h.explain = 0;
+	h.row = UINT32_MAX;
+	if (have_info || !q->ix || vix_hit_fill(q->ix, cd->cve, &h) != 0) {
+		if (!have_info && kb_cve_at(q->kb, cd->cve, info) != 0)
+			return ERR_RANGE;
+		vq_hit_fill(q->kb, info, &h);
+	}
 	h.conf = conf_of(res->conf);
 	h.flags = hf;
-	why_row(q, q->kb, cd->row, res->flags, &h);
-	if (hf & VULN_HF_PLATFORM_UNKNOWN)
-		why_str(&h, "; only on a platform not known here");
-	if (hf & VULN_HF_WINDOWS_ONLY)
-		why_str(&h, "; the description says Windows");
-	if (hf & VULN_HF_BACKPORT)
-		why_str(&h, "; distribution build, the fix may be backported");
+	if (q->lazy_why) {
+		/* vuln_hit_explain fills why, fixed and matched from the row */
+		h.explain = 1;
+		h.row = cd->row;
+		str_lcpy(h.why, q->version, sizeof(h.why));
+	} else {
+		why_row(q->version, q->kb, cd->row, res->flags, &h);
+		why_tail(&h, hf);
+	}
 	if (prev && strcmp(prev->cve, h.cve) == 0) {
 		if (h.conf > prev->conf)
 			*prev = h;
@@ -1190,9 +1244,8 @@ int vq_run(const struct vuln_query *q, struct vuln_hits *out)
 				goto out;
 			continue;
 		}
-		if (c->use_ix && !have_info && (r = kb_cve_at(q->kb, c->v[i].cve, &info)) != 0)
-			goto out;
-		if ((r = emit(q, &c->v[i], &info, &res, hf, out, &last)) != 0)
+		if ((r = emit(q, &c->v[i], &info, !c->use_ix || have_info, &res, hf, out, &last)) !=
+		    0)
 			goto out;
 	}
 out:
@@ -1431,7 +1484,8 @@ int vuln_match_cpe(const struct kb *kb, const char *cpe23, const struct cpe_plat
 }
 
 static int match_product(const struct kb *kb, const struct vuln_index *ix, const char *product_name,
-			 const char *version, const char *distro_hint, struct vuln_hits *out)
+			 const char *version, const char *distro_hint, int lazy,
+			 struct vuln_hits *out)
 {
 	struct vuln_query qs, *q = &qs; /* about 7 KB on the stack, no malloc */
 
@@ -1446,17 +1500,25 @@ static int match_product(const struct kb *kb, const struct vuln_index *ix, const
 	if (q->nvp == 0)
 		return ERR_NOTFOUND;
 	vq_set_hint(q, distro_hint);
+	/* the tracker rewrites the why of the hits it decides: explained now */
+	q->lazy_why = lazy && ix && !q->deb_release[0];
 	return vq_finish(q, out, out->n);
 }
 
 int vuln_match_product(const struct kb *kb, const char *product_name, const char *version,
 		       const char *distro_hint, struct vuln_hits *out)
 {
-	return match_product(kb, NULL, product_name, version, distro_hint, out);
+	return match_product(kb, NULL, product_name, version, distro_hint, 0, out);
 }
 
 int vuln_match_product_ix(const struct vuln_index *ix, const char *product_name,
 			  const char *version, const char *distro_hint, struct vuln_hits *out)
 {
-	return match_product(vuln_index_kb(ix), ix, product_name, version, distro_hint, out);
+	return match_product(vuln_index_kb(ix), ix, product_name, version, distro_hint, 0, out);
+}
+
+int vuln_match_product_lazy(const struct vuln_index *ix, const char *product_name,
+			    const char *version, const char *distro_hint, struct vuln_hits *out)
+{
+	return match_product(vuln_index_kb(ix), ix, product_name, version, distro_hint, 1, out);
 }

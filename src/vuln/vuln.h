@@ -46,6 +46,11 @@ struct vuln_hit {
 	unsigned flags;		/* enum vuln_hit_flag bits */
 	char why[VULN_WHY_MAX]; /* "9.2p1 in [8.6, 9.8)", "all versions (versionless entry)" */
 	char matched[96];	/* the vendor:product that matched */
+	/* explain 1: why, fixed and matched are still to be filled from KB
+	 * match row `row` (vuln_match_product_lazy); vuln_hit_explain does it.
+	 * Meanwhile why holds the product's version, fixed and matched are "". */
+	uint8_t explain;
+	uint32_t row;
 };
 
 /* A list of hits; VULN_HITS_INIT or vuln_hits_init. Not thread safe. */
@@ -160,6 +165,28 @@ int vuln_match_product_ix(const struct vuln_index *ix, const char *product_name,
 			  const char *version, const char *distro_hint, struct vuln_hits *out) WUR;
 int vuln_match_package_ix(const struct vuln_index *ix, const char *pkg, const char *version,
 			  const char *release, struct vuln_hits *out) WUR;
+
+/*
+ * vuln_match_product_lazy: vuln_match_product_ix with the explanation left
+ * for later: every hit has its CVE, CVSS, severity, CWE, KEV, EPSS,
+ * confidence and flags (read from the index, no KB record per hit), and
+ * explain set: why, fixed and matched come from the deciding KB row, which
+ * vuln_hit_explain (one hit) or vuln_hits_explain (all) reads when a caller
+ * shows them. Explained, the hits are exactly vuln_match_product_ix's (same
+ * order too: the sort does not read why, fixed or matched). A hint naming
+ * a Debian release (the tracker decides and writes its own why) gives hits
+ * already explained. Errors as vuln_match_product. Thread safe for
+ * distinct out lists.
+ */
+int vuln_match_product_lazy(const struct vuln_index *ix, const char *product_name,
+			    const char *version, const char *distro_hint,
+			    struct vuln_hits *out) WUR;
+/* vuln_hit_explain: fill why, fixed and matched of a hit that has explain
+ * set (from ix, the index that made it); nothing otherwise. Reads the KB
+ * row (a few cache misses). Not thread safe for the same hit. */
+void vuln_hit_explain(const struct vuln_index *ix, struct vuln_hit *h);
+/* vuln_hits_explain: vuln_hit_explain on every hit of h. */
+void vuln_hits_explain(const struct vuln_index *ix, struct vuln_hits *h);
 
 /*
  * The short form of a hit, for bulk matching that needs the CVEs and how

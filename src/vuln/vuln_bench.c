@@ -24,6 +24,7 @@ struct bench {
 	const struct kb *kb;
 	const struct vuln_index *ix; /* NULL: straight from the KB */
 	int refs;		     /* the short form (vuln_match_product_refs) */
+	int lazy;		     /* 1: vuln_match_product_lazy; 2: and explain every hit */
 	struct bprod *p;
 	size_t np;
 	uint64_t rng;
@@ -242,10 +243,15 @@ static void *lookup_thread(void *arg)
 		w0 = clock_ns(CLOCK_MONOTONIC);
 		for (k = 0; k < n; k++) {
 			h.n = rf.n = 0;
-			if (b->refs)
+			if (b->refs) {
 				r = vuln_match_product_refs(b->ix, jobs[k].vp, jobs[k].ver, NULL,
 							    &rf);
-			else if (b->ix)
+			} else if (b->lazy) {
+				r = vuln_match_product_lazy(b->ix, jobs[k].vp, jobs[k].ver, NULL,
+							    &h);
+				if (b->lazy == 2)
+					vuln_hits_explain(b->ix, &h);
+			} else if (b->ix)
 				r = vuln_match_product_ix(b->ix, jobs[k].vp, jobs[k].ver, NULL, &h);
 			else
 				r = vuln_match_product(b->kb, jobs[k].vp, jobs[k].ver, NULL, &h);
@@ -366,7 +372,7 @@ static long bench_verify(struct bench *b, long n)
 {
 	static const char *const hints[] = {
 	    NULL, NULL, NULL, NULL, NULL, NULL, "Debian-2+deb12u3", "(Ubuntu)"};
-	struct vuln_hits ha = VULN_HITS_INIT, hb = VULN_HITS_INIT;
+	struct vuln_hits ha = VULN_HITS_INIT, hb = VULN_HITS_INIT, hl = VULN_HITS_INIT;
 	struct vuln_refs rc = VULN_REFS_INIT;
 	struct job job;
 	size_t hits = 0, k;
@@ -375,14 +381,15 @@ static long bench_verify(struct bench *b, long n)
 
 	for (i = 0; i < n; i++) {
 		const char *hint = hints[rnd(b) % ARRAY_SIZE(hints)], *why = NULL;
-		int ra, rb, rr;
+		int ra, rb, rr, rl;
 
 		make_jobs(b, &job, 1);
-		ha.n = hb.n = rc.n = 0;
+		ha.n = hb.n = rc.n = hl.n = 0;
 		ra = vuln_match_product(b->kb, job.vp, job.ver, hint, &ha);
 		rb = vuln_match_product_ix(b->ix, job.vp, job.ver, hint, &hb);
 		rr = vuln_match_product_refs(b->ix, job.vp, job.ver, hint, &rc);
-		if (ra == ERR_NOMEM || rb == ERR_NOMEM || rr == ERR_NOMEM) {
+		rl = vuln_match_product_lazy(b->ix, job.vp, job.ver, hint, &hl);
+		if (ra == ERR_NOMEM || rb == ERR_NOMEM || rr == ERR_NOMEM || rl == ERR_NOMEM) {
 			bad = ERR_NOMEM;
 			break;
 		}
@@ -406,6 +413,18 @@ static long bench_verify(struct bench *b, long n)
 			else if (k && rc.v[k - 1].cve_index >= rc.v[k].cve_index && !hint)
 				why = "refs: not in CVE order";
 		}
+		/* the lazy form: pending until explained, then the same hits */
+		if (!why && ra != rl)
+			why = "lazy: return code";
+		else if (!why && hl.n != ha.n)
+			why = "lazy: number of hits";
+		for (k = 0; !why && k < hl.n; k++)
+			if (hl.v[k].explain != (hint == NULL || hint[0] == '('))
+				why = "lazy: explain pending";
+		vuln_hits_explain(b->ix, &hl);
+		for (k = 0; !why && k < hl.n; k++)
+			if ((why = hit_diff(&ha.v[k], &hl.v[k])) != NULL || hl.v[k].explain)
+				why = "lazy: a hit differs after vuln_hits_explain";
 		if (!why)
 			continue;
 		if (++bad <= 10)
@@ -416,12 +435,14 @@ static long bench_verify(struct bench *b, long n)
 	}
 	vuln_hits_release(&ha);
 	vuln_hits_release(&hb);
+	vuln_hits_release(&hl);
 	vuln_refs_release(&rc);
 	if (bad >= 0)
-		printf("verify:    %ld random (product, version[, hint]) lookups, KB path vs index "
-		       "path (full hit lists) and vs refs (CVE, confidence, flags) (%zu hits): %ld "
-		       "mismatches (%.1f s)\n",
-		       i, hits, bad, (double)(time_now_ms() - t0) / 1000.0);
+		printf(
+		    "verify:    %ld random (product, version[, hint]) lookups, KB path vs index "
+		    "path (full hit lists), vs lazy + explain (full hit lists) and vs refs (CVE, "
+		    "confidence, flags) (%zu hits): %ld mismatches (%.1f s)\n",
+		    i, hits, bad, (double)(time_now_ms() - t0) / 1000.0);
 	return bad;
 }
 
@@ -588,6 +609,15 @@ int vuln_bench_cli(int argc, char **argv)
 		r = bench_lookups(&b, lookups, 1, "index, full hits");
 	if (r == 0 && threads > 1)
 		r = bench_lookups(&b, lookups, threads, "index, full hits");
+	b.lazy = 1;
+	if (r == 0)
+		r = bench_lookups(&b, lookups, 1, "index, full hits, why on demand");
+	if (r == 0 && threads > 1)
+		r = bench_lookups(&b, lookups, threads, "index, full hits, why on demand");
+	b.lazy = 2;
+	if (r == 0)
+		r = bench_lookups(&b, lookups, 1, "index, full hits, lazy + every why explained");
+	b.lazy = 0;
 	b.refs = 1;
 	if (r == 0)
 		r = bench_lookups(&b, lookups, 1, "index, refs");

@@ -38,6 +38,7 @@ struct vuln_query {
 	const struct kb *kb;
 	const struct vuln_index *ix; /* optional: bulk matching */
 	struct vuln_refs *refs;	     /* short form wanted: vq_run fills this, not hits */
+	int lazy_why;		     /* hits leave why/fixed/matched to vuln_hit_explain */
 	struct vq_vp vps[VQ_MAX_VP];
 	size_t nvp;
 	char version[VQ_VERSION_MAX]; /* upstream version incl. update ("9.2p1"); "" = unknown */
@@ -193,6 +194,10 @@ void vix_prefetch_cve(const struct vuln_index *ix, uint32_t cve);
 /* vix_cve_id: the id of CVE index cve into out ("CVE-2024-6387"); -1 when
  * the index did not keep it */
 int vix_cve_id(const struct vuln_index *ix, uint32_t cve, char out[24]);
+/* vix_hit_fill: the CVE fields of a hit for CVE index cve from the index's
+ * record, as vq_hit_fill from kb_cve_at would; -1 when the index did not
+ * keep them (then read the KB) */
+int vix_hit_fill(const struct vuln_index *ix, uint32_t cve, struct vuln_hit *h);
 /* vix_cx_eval: cpe_config_eval of complex CVE cve for a product of canon
  * id canon and part, version qv, on a platform without CPEs (NULL is
  * fine); the CVE must not be VIXC_FALLBACK */
