@@ -116,6 +116,14 @@ int api_body_json(const struct api_req *rq, const char *const *allowed, int empt
 int api_mail_send(const char *smtp_url, const char *from, const char *to, const char *subject,
 		  const char *body, struct logger *lg) WUR;
 
+/* api_json_str: s[0..len) as a JSON string, byte for byte the output of
+ * buf_add_json_str (quotes, \" \\ \n \r \t, \u00XX for the other
+ * control bytes and 0x7f, everything else as is), only faster. On failure
+ * (ERR_TOO_BIG, ERR_NOMEM) b is left as it was. */
+int api_json_str(struct buf *b, const char *s, size_t len) WUR;
+/* api_json_int: v in decimal, as "%lld" writes it. */
+int api_json_int(struct buf *b, int64_t v) WUR;
+
 /* Query-string filters for the findings list; ERR_INVAL on a bad value. */
 int api_findings_filter(const char *q, size_t len, struct tenant_finding_filter *f,
 			struct buf *err);

@@ -53,42 +53,92 @@ static int add_str(struct buf *out, const char *key, const char *v, int comma)
 	return r;
 }
 
-static int finding_json(struct buf *out, struct store_stmt *s)
+/* add_key: ,"key": (the key is a literal without escapes). */
+static int add_key(struct buf *out, const char *key, size_t klen)
 {
-	const char *check = stmt_column_text(s, 1);
-	const struct check_def *d = check_find(check);
-	int r = buf_addf(out, "{\"id\":%lld", (long long)stmt_column_int64(s, 0));
+	int r = buf_grow(out, klen + 4);
 
 	if (r == 0)
-		r = add_str(out, "check_id", check, 1);
+		r = buf_add(out, ",\"", 2);
 	if (r == 0)
-		r = add_str(out, "severity",
-			    check_sev_name((enum check_sev)stmt_column_int64(s, 2)), 1);
+		r = buf_add(out, key, klen);
+	return r ? r : buf_add(out, "\":", 2);
+}
+
+#define KEY(out, lit) add_key(out, lit, sizeof(lit) - 1)
+
+static int add_strv(struct buf *out, const char *v)
+{
+	return v ? api_json_str(out, v, strlen(v)) : buf_add(out, "null", 4);
+}
+
+/*
+ * The registry entry of a row's check and the JSON of its constant part
+ * (tip, audience), kept while consecutive rows name the same check: the
+ * list is ordered by check within a severity, so most rows reuse it.
+ */
+struct check_memo {
+	char id[48];
+	int valid;
+	const struct check_def *d;
+	struct buf tail;
+};
+
+static int memo_fill(struct check_memo *m, const char *check)
+{
+	const struct check_def *d;
+	int r;
+
+	if (m->valid && check && strcmp(check, m->id) == 0)
+		return 0;
+	m->valid = 0;
+	m->d = d = check ? check_find(check) : NULL;
+	buf_reset(&m->tail);
+	r = KEY(&m->tail, "tip");
 	if (r == 0)
-		r = add_str(out, "confidence",
-			    check_conf_name((enum check_conf)stmt_column_int64(s, 3)), 1);
-	if (r == 0)
-		r = add_str(out, "target", stmt_column_text(s, 4), 1);
-	if (r == 0)
-		r = stmt_column_is_null(s, 5)
-			? buf_adds(out, ",\"port\":null")
-			: buf_addf(out, ",\"port\":%lld", (long long)stmt_column_int64(s, 5));
-	if (r == 0)
-		r = add_str(out, "title", stmt_column_text(s, 6), 1);
-	if (r == 0)
-		r = add_str(out, "evidence", stmt_column_text(s, 7), 1);
-	if (r == 0)
-		r = add_str(out, "tip", d ? check_tip(d, LANG_EN) : NULL, 1);
+		r = add_strv(&m->tail, d ? check_tip(d, LANG_EN) : NULL);
 	if (r == 0 && d) {
-		r = buf_adds(out, ",\"audience\":\"");
+		r = buf_add(&m->tail, ",\"audience\":\"", 13);
 		if (r == 0)
-			r = check_aud_names(d->audience, out);
+			r = check_aud_names(d->audience, &m->tail);
 		if (r == 0)
-			r = buf_addch(out, '"');
+			r = buf_addch(&m->tail, '"');
 	} else if (r == 0) {
-		r = buf_adds(out, ",\"audience\":null");
+		r = buf_add(&m->tail, ",\"audience\":null", 16);
 	}
-	return r ? r : buf_addch(out, '}');
+	if (r == 0)
+		r = buf_addch(&m->tail, '}');
+	if (r == 0 && check && strlen(check) < sizeof(m->id)) {
+		str_lcpy(m->id, check, sizeof(m->id));
+		m->valid = 1;
+	}
+	return r;
+}
+
+static int finding_json(struct buf *out, struct store_stmt *s, struct check_memo *m)
+{
+	int r = memo_fill(m, stmt_column_text(s, 1));
+
+	if (r == 0)
+		r = buf_add(out, "{\"id\":", 6);
+	if (r == 0)
+		r = api_json_int(out, stmt_column_int64(s, 0));
+	if (r == 0 && (r = KEY(out, "check_id")) == 0)
+		r = add_strv(out, stmt_column_text(s, 1));
+	if (r == 0 && (r = KEY(out, "severity")) == 0)
+		r = add_strv(out, check_sev_name((enum check_sev)stmt_column_int64(s, 2)));
+	if (r == 0 && (r = KEY(out, "confidence")) == 0)
+		r = add_strv(out, check_conf_name((enum check_conf)stmt_column_int64(s, 3)));
+	if (r == 0 && (r = KEY(out, "target")) == 0)
+		r = add_strv(out, stmt_column_text(s, 4));
+	if (r == 0 && (r = KEY(out, "port")) == 0)
+		r = stmt_column_is_null(s, 5) ? buf_add(out, "null", 4)
+					      : api_json_int(out, stmt_column_int64(s, 5));
+	if (r == 0 && (r = KEY(out, "title")) == 0)
+		r = add_strv(out, stmt_column_text(s, 6));
+	if (r == 0 && (r = KEY(out, "evidence")) == 0)
+		r = add_strv(out, stmt_column_text(s, 7));
+	return r ? r : buf_add(out, m->tail.ptr, m->tail.len);
 }
 
 /* Filters that need the check registry (audience) run here, so limit and
@@ -96,15 +146,18 @@ static int finding_json(struct buf *out, struct store_stmt *s)
 static int findings_rows(struct store_stmt *s, const struct tenant_finding_filter *f,
 			 struct buf *out, int64_t *count)
 {
+	struct check_memo m = {.valid = 0};
 	int64_t skipped = 0, n = 0;
 	int r = buf_addch(out, '[');
 
+	buf_init(&m.tail, 64 * 1024);
 	while (r == 0 && n < f->limit && (r = stmt_step(s)) == STORE_ROW) {
 		r = 0;
 		if (f->audience) {
-			const struct check_def *d = check_find(stmt_column_text(s, 1));
-
-			if (!d || !(d->audience & f->audience))
+			r = memo_fill(&m, stmt_column_text(s, 1));
+			if (r)
+				break;
+			if (!m.d || !(m.d->audience & f->audience))
 				continue;
 		}
 		if (skipped < f->offset) {
@@ -113,8 +166,9 @@ static int findings_rows(struct store_stmt *s, const struct tenant_finding_filte
 		}
 		r = n++ ? buf_addch(out, ',') : 0;
 		if (r == 0)
-			r = finding_json(out, s);
+			r = finding_json(out, s, &m);
 	}
+	buf_release(&m.tail);
 	if (r == STORE_DONE)
 		r = 0;
 	*count = n;

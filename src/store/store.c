@@ -260,6 +260,7 @@ void store_close(struct store *st)
 	}
 	if (st->nstmt != 0)
 		LOG_ERROR(st->lg, "store: closing with statements not finalized n=%d", st->nstmt);
+	store_cache_release(st);
 	st->ops->close(st);
 	free(st->location);
 	free(st);
@@ -281,6 +282,7 @@ int store_exec(struct store *st, const char *sql)
 int store_prepare(struct store *st, const char *sql, struct store_stmt **out)
 {
 	struct store_stmt *s;
+	size_t len;
 	int r;
 
 	store_clear_err(st);
@@ -289,6 +291,13 @@ int store_prepare(struct store *st, const char *sql, struct store_stmt **out)
 	if (store_is_tx_control(sql))
 		return store_set_err(st, ERR_INVAL, STORE_ERRCLASS_OTHER,
 				     "transaction control in a statement; use store_begin/commit");
+	len = strlen(sql);
+	s = store_cache_get(st, sql, len);
+	if (s) {
+		st->nstmt++;
+		*out = s;
+		return 0;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return ERR_NOMEM;
@@ -299,6 +308,7 @@ int store_prepare(struct store *st, const char *sql, struct store_stmt **out)
 		free(s);
 		return r;
 	}
+	store_cache_put(st, sql, len, s);
 	st->nstmt++;
 	*out = s;
 	return 0;
@@ -413,8 +423,12 @@ void stmt_finalize(struct store_stmt *s)
 {
 	if (!s)
 		return;
-	s->st->ops->finalize(s);
 	s->st->nstmt--;
+	if (s->cslot) {
+		store_cache_idle(s);
+		return;
+	}
+	s->st->ops->finalize(s);
 	free(s);
 }
 

@@ -118,6 +118,12 @@ int store_exec(struct store *st, const char *sql) WUR;
  * the caller owns and releases with stmt_finalize before store_close.
  * Errors: ERR_DB (syntax, unknown table), ERR_INVAL (more than one
  * statement, empty sql), ERR_NOMEM.
+ * Each handle keeps up to 48 compiled statements (LRU, keyed by the SQL
+ * text): preparing SQL that is cached and not in use hands back the
+ * compiled statement, never stepped and with every parameter NULL, and
+ * stmt_finalize returns it to the cache (reset, bindings cleared) rather
+ * than destroying it; callers see no difference. The same SQL prepared
+ * twice at once gives two independent statements.
  */
 int store_prepare(struct store *st, const char *sql, struct store_stmt **out) WUR;
 

@@ -49,6 +49,26 @@ struct store_backend_ops {
 	int (*status)(struct store *st, struct buf *out);
 };
 
+/*
+ * The prepared-statement cache of a handle (stmt_cache.c): store_prepare
+ * hands out an idle compiled statement with the same SQL text instead of
+ * compiling it again, and stmt_finalize of a cached statement resets it,
+ * clears its bindings and marks it idle. Least recently used idle entries
+ * make room for new SQL; a statement whose SQL is already out (busy) is
+ * compiled afresh and finalized normally.
+ */
+#define STORE_STMT_CACHE_MAX 48
+#define STORE_STMT_CACHE_SQL_MAX 4096 /* longer SQL is never cached */
+
+struct store_cache_entry {
+	char *sql; /* owned copy; NULL = free slot */
+	size_t len;
+	uint64_t hash;
+	uint64_t used; /* st->cache_tick when last handed out (LRU) */
+	struct store_stmt *s;
+	int busy; /* handed out, not yet given back by stmt_finalize */
+};
+
 struct store {
 	const struct store_backend_ops *ops;
 	void *impl; /* the backend's connection */
@@ -56,6 +76,9 @@ struct store {
 	char *location; /* path or URL without password, owned */
 	int in_tx;
 	int nstmt; /* statements not yet finalized, to catch leaks at close */
+	struct store_cache_entry cache[STORE_STMT_CACHE_MAX];
+	uint64_t cache_tick;
+	uint64_t cache_hits, cache_misses;
 	enum store_errclass errclass;
 	char errmsg[STORE_ERRMSG_MAX];
 };
@@ -65,6 +88,7 @@ struct store_stmt {
 	void *impl;
 	int done;    /* no row is ready: not stepped, STORE_DONE or an error */
 	int stepped; /* stepped since the last reset; a bind resets first */
+	int cslot;   /* 1 + its index in st->cache, 0 when not cached */
 };
 
 extern const struct store_backend_ops store_sqlite_ops;
@@ -75,6 +99,18 @@ int store_set_err(struct store *st, int code, enum store_errclass cls, const cha
     PRINTF_LIKE(4, 5);
 /* store_clear_err: forget the last failure. */
 void store_clear_err(struct store *st);
+
+/* store_cache_get: an idle cached statement for sql[0..len) (marked busy,
+ * bindings clear, never stepped), or NULL. */
+struct store_stmt *store_cache_get(struct store *st, const char *sql, size_t len);
+/* store_cache_put: adopt the freshly prepared s (busy) into the cache when
+ * there is a free slot or an idle one to evict; otherwise s stays
+ * uncached. Never fails: caching is an optimisation. */
+void store_cache_put(struct store *st, const char *sql, size_t len, struct store_stmt *s);
+/* store_cache_idle: give cached s back (reset, bindings cleared, idle). */
+void store_cache_idle(struct store_stmt *s);
+/* store_cache_release: finalize every cached statement (at close). */
+void store_cache_release(struct store *st);
 
 /* store_utf8_valid: 1 when p[0..len) is well-formed UTF-8 without NUL,
  * surrogates or overlong forms. */
