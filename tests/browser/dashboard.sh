@@ -4,7 +4,8 @@
 # checks the static file server over HTTP (types, cache headers, security
 # headers, fallback, traversal), then drives headless chromium through
 # dashboard.spec.mjs. Env: WACHTER (binary), WACHTER_SRC (repo root);
-# optional CHROMIUM (default /usr/bin/chromium), KEEP=1 keeps the temp dir.
+# optional CHROMIUM (default /usr/bin/chromium), KEEP=1 keeps the temp dir,
+# SHOTS_ALL=1 (with KEEP=1) keeps a screenshot of every page after each step.
 # Needs node, ui/node_modules (scripts/build-ui) and chromium.
 set -u
 : "${WACHTER:?set WACHTER to the wachter binary}"

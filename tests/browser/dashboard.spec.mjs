@@ -38,10 +38,17 @@ function check(cond, msg) {
 	if (!cond) throw new Error(`check failed: ${msg}`);
 }
 
+let stepNo = 0;
 async function run(name, fn) {
 	step = name;
 	log(`step: ${name}`);
 	await fn();
+	stepNo++;
+	// SHOTS_ALL=1: a screenshot of every page after every step (review).
+	if (process.env.SHOTS_ALL === '1')
+		for (const [who, p] of Object.entries(pages))
+			if (p.page.url() !== 'about:blank')
+				await p.page.screenshot({ path: join(SHOTS, `${String(stepNo).padStart(2, '0')}-${who}.png`), fullPage: true });
 }
 
 // Only this machine: anything else is aborted and counted as a failure.
@@ -244,13 +251,13 @@ async function scenario(browser) {
 		await owner.getByLabel('Taal').selectOption('en');
 		await owner.getByRole('tab', { name: /For the web developer/ }).waitFor();
 		await owner.getByLabel('Minimum severity').waitFor();
-		check((await owner.evaluate(() => document.documentElement.lang)) === 'en', 'html lang en');
+		await owner.waitForFunction(() => document.documentElement.lang === 'en'); // html lang follows
 		await owner.getByRole('button', { name: 'Sign out' }).waitFor();
 		await owner.reload();
 		await owner.getByLabel('Minimum severity').waitFor(); // the choice is kept
 		await owner.getByLabel('Language').selectOption('nl');
 		await owner.getByLabel('Minimale ernst').waitFor();
-		check((await owner.evaluate(() => document.documentElement.lang)) === 'nl', 'html lang nl');
+		await owner.waitForFunction(() => document.documentElement.lang === 'nl');
 	});
 	await run('the overview shows open findings and the trend', async () => {
 		await owner.getByRole('link', { name: 'Overzicht' }).first().click();
@@ -270,11 +277,30 @@ async function scenario(browser) {
 		clientA = await createOrg(partner, 'Garage de Vries', 'IT Partner Veenendaal');
 		clientB = await createOrg(partner, 'Kapsalon Bakker', 'IT Partner Veenendaal');
 	});
+	await run('partner scans a client (operator attests its asset)', async () => {
+		await partner.goto(`/orgs/${clientA}/assets`);
+		await partner.getByLabel('Soort').selectOption('host');
+		await partner.getByLabel('Waarde').fill('127.0.0.1');
+		await partner.getByRole('button', { name: 'Toevoegen' }).click();
+		await partner.getByRole('rowheader', { name: /127\.0\.0\.1/ }).waitFor();
+		await op.goto(`/orgs/${clientA}/assets`);
+		await op.getByRole('button', { name: 'Bevestig als beheerder' }).click();
+		await op.getByText('bevestigd (operator)').waitFor();
+		await partner.reload();
+		await partner.getByRole('button', { name: 'Scan starten' }).click();
+		await partner.waitForURL(/\/scans\/[0-9]+$/);
+		await partner.locator('[data-testid=scan-status][data-status=done], [data-testid=scan-status][data-status=incomplete]').waitFor({ timeout: SCAN_TIMEOUT });
+	});
 	await run('partner sees its two clients, and only those', async () => {
 		await partner.getByRole('link', { name: 'Mijn klanten' }).click();
 		const table = partner.getByTestId('clients');
 		await table.waitFor();
 		await table.getByText('nog geen scan').first().waitFor();
+		// The scanned client shows its worst open finding (the FTP one).
+		const garage = table.getByRole('row', { name: /Garage de Vries/ });
+		await garage.getByText('0 / 1 / 0').waitFor();
+		await garage.locator('.worst li', { hasText: 'hoog' }).waitFor();
+		check((await table.getByRole('row', { name: /Kapsalon Bakker/ }).getByText('nog geen scan').count()) === 1, 'the other client has no scan');
 		const names = await table.locator('tbody th').allTextContents();
 		check(names.length === 2 && names.includes('Garage de Vries') && names.includes('Kapsalon Bakker'), `clients: ${names}`);
 		check(!names.includes('Bakkerij Jansen'), 'not the bakery');
