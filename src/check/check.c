@@ -146,6 +146,29 @@ static int findings_reserve(struct findings *fl, size_t extra)
 
 #define EVIDENCE_MAX 4096
 
+/*
+ * Printable text for reports: bytes outside 0x20..0x7e become \xNN. A
+ * backslash is kept as it is, so text a module already made printable
+ * (svc's evidence) is not escaped twice.
+ */
+static int add_report_text(struct buf *b, const char *s, size_t len)
+{
+	size_t i, start = b->len;
+	int r = 0;
+
+	for (i = 0; i < len && r == 0; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			r = buf_addch(b, (char)c);
+		else
+			r = buf_addf(b, "\\x%02x", c);
+	}
+	if (r)
+		buf_truncate(b, start);
+	return r;
+}
+
 int findings_add(struct findings *fl, const char *id, int sev, enum check_conf conf,
 		 const char *target, int port, const char *detail, const char *evidence)
 {
@@ -166,7 +189,7 @@ int findings_add(struct findings *fl, const char *id, int sev, enum check_conf c
 	if (evidence) {
 		size_t n = strlen(evidence);
 
-		r = buf_add_printable(&ev, evidence, n > EVIDENCE_MAX ? EVIDENCE_MAX : n);
+		r = add_report_text(&ev, evidence, n > EVIDENCE_MAX ? EVIDENCE_MAX : n);
 		if (r)
 			goto out;
 		f.evidence = buf_take(&ev);
@@ -176,7 +199,7 @@ int findings_add(struct findings *fl, const char *id, int sev, enum check_conf c
 		size_t n = strlen(detail);
 
 		/* Details quote banners now and then: keep them printable too. */
-		r = buf_add_printable(&ev, detail, n > EVIDENCE_MAX ? EVIDENCE_MAX : n);
+		r = add_report_text(&ev, detail, n > EVIDENCE_MAX ? EVIDENCE_MAX : n);
 		if (r)
 			goto out;
 		f.detail = buf_take(&ev);

@@ -107,6 +107,10 @@ static int reply_code(const struct buf *b)
 	line = last;
 	if (line.len < 3)
 		return 0;
+	/* Only a final line ("250 ok", not "250-more") carries the reply's
+	 * code: a reply cut off in its continuation lines has none. */
+	if (line.len > 3 && line.p[3] != ' ')
+		return 0;
 	line.len = 3;
 	return cursor_uint(&line, 999, &v) == 0 ? (int)v : 0;
 }
@@ -614,6 +618,14 @@ out:
 
 /* ---------------------------------------------------------------- SSH */
 
+/* A peer that answers but breaks the SSH protocol (garbage after the
+ * banner, lying packet lengths): a line in the report, not a silent skip.
+ * Timeouts and refused connections are not violations. */
+static int ssh_violation(int r)
+{
+	return r == ERR_PROTO || r == ERR_PARSE || r == ERR_TOO_BIG;
+}
+
 static int check_ssh(const struct net_addr *a, const char *target, int timeout_ms,
 		     struct findings *out, struct logger *lg)
 {
@@ -623,8 +635,20 @@ static int check_ssh(const struct net_addr *a, const char *target, int timeout_m
 	r = ssh_check_algos(a, target, timeout_ms, out, lg);
 	if (is_err_fatal(r))
 		return r;
+	if (ssh_violation(r))
+		return findings_addf(out, "SCAN-03", -1, CONF_MEDIUM, target, port, NULL,
+				     "SSH checks could not complete: the server broke the protocol "
+				     "(%s)",
+				     err_str(r));
 	buf_init(&methods, 1024);
 	r = ssh_auth_methods(a, timeout_ms, &methods, lg);
+	if (ssh_violation(r)) {
+		r = findings_addf(out, "SCAN-03", -1, CONF_MEDIUM, target, port, NULL,
+				  "SSH authentication methods unknown: the server broke the "
+				  "protocol (%s)",
+				  err_str(r));
+		goto out;
+	}
 	if (r) {
 		LOG_INFO(lg, "svc ssh auth methods unknown port=%d r=%s", port, err_str(r));
 		r = 0;
