@@ -3,9 +3,11 @@
 #   make run    build and run the main job on the embedded default (SQLite)
 #   make test   the whole suite under ASan+UBSan (what CI runs)
 #   make bench  benchmarks against peer tools, printing ratios
-#   make fuzz   libFuzzer targets with clang, FUZZ_SECONDS each (default 60)
+#   make fuzz   libFuzzer targets with clang, FUZZ_SECONDS each (default 60);
+#               FUZZ_TARGETS="fuzz_config fuzz_cpe" runs only those
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 VAR ?= var
 FEEDS ?= ../shared/data/vuln
 
@@ -37,7 +39,7 @@ fuzz:
 	scripts/install-deps fuzz
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWACHTER_FUZZ=ON >/dev/null
 	cmake --build build-fuzz -j $(JOBS)
-	sh tests/fuzz/run-all build-fuzz $(FUZZ_SECONDS)
+	sh tests/fuzz/run-all build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build build-test build-fuzz
