@@ -559,14 +559,16 @@ static int build_products(struct vuln_index *ix, size_t nmatch, size_t nprod)
 	ix->prods = big_alloc(cap * sizeof(*ix->prods), 1);
 	if (!ix->prods)
 		return ERR_NOMEM;
-	/* count the vulnerable rows of each product (in nother for now) */
+	/* count the vulnerable rows of each product (in nother for now); a
+	 * product with none is kept too (no rows): a query then knows from its
+	 * flags whether it has siblings or aliases, without asking */
 	for (i = 0; i < nmatch; i++) {
 		if (kb_match_at(ix->kb, (uint32_t)i, &m) != 0)
 			return ERR_RANGE;
-		if (!(m.flags & KB_MATCH_VULNERABLE))
-			continue;
 		if (prod_slot(ix, m.vendor_product, ix->nprods < nprod, &p) != 0)
 			return ERR_PARSE;
+		if (!(m.flags & KB_MATCH_VULNERABLE))
+			continue;
 		ix->prods[p].nother++;
 		ix->nrows++;
 	}

@@ -1103,8 +1103,7 @@ static int emit(const struct vuln_query *q, const struct cand *cd, struct kb_cve
 		int have_info, const struct cpe_result *res, unsigned hf, struct vuln_hits *out,
 		uint32_t *last)
 {
-	struct vuln_hit h;
-	struct vuln_hit *prev;
+	struct vuln_hit *h, *prev;
 
 	/* candidates come in CVE order: a second match of a CVE follows the
 	 * first and replaces it only with a better confidence */
@@ -1112,33 +1111,41 @@ static int emit(const struct vuln_query *q, const struct cand *cd, struct kb_cve
 	if (prev && *last == cd->cve && conf_of(res->conf) <= prev->conf)
 		return 0;
 	*last = cd->cve;
-	memset(&h, 0, offsetof(struct vuln_hit, cvss_vector));
+	/* built in the next free slot (a hit is 660 bytes: no copy), counted
+	 * below unless it replaces the previous one */
+	if (out->n == out->cap &&
+	    reserve((void **)&out->v, &out->cap, out->cap ? out->cap * 2 : 16, sizeof(*out->v)))
+		return ERR_NOMEM;
+	prev = out->n ? &out->v[out->n - 1] : NULL;
+	h = &out->v[out->n];
+	memset(h, 0, offsetof(struct vuln_hit, cvss_vector));
 	/* the strings are set below (vq_hit_fill writes cvss_vector) */
-	h.cwe[0] = h.fixed[0] = h.why[0] = h.matched[0] = '\0';
-	h.explain = 0;
-	h.row = UINT32_MAX;
-	if (have_info || !q->ix || vix_hit_fill(q->ix, cd->cve, &h) != 0) {
+	h->cwe[0] = h->fixed[0] = h->why[0] = h->matched[0] = '\0';
+	h->explain = 0;
+	h->row = UINT32_MAX;
+	if (have_info || !q->ix || vix_hit_fill(q->ix, cd->cve, h) != 0) {
 		if (!have_info && kb_cve_at(q->kb, cd->cve, info) != 0)
 			return ERR_RANGE;
-		vq_hit_fill(q->kb, info, &h);
+		vq_hit_fill(q->kb, info, h);
 	}
-	h.conf = conf_of(res->conf);
-	h.flags = hf;
+	h->conf = conf_of(res->conf);
+	h->flags = hf;
 	if (q->lazy_why) {
 		/* vuln_hit_explain fills why, fixed and matched from the row */
-		h.explain = 1;
-		h.row = cd->row;
-		str_lcpy(h.why, q->version, sizeof(h.why));
+		h->explain = 1;
+		h->row = cd->row;
+		str_lcpy(h->why, q->version, sizeof(h->why));
 	} else {
-		why_row(q->version, q->kb, cd->row, res->flags, &h);
-		why_tail(&h, hf);
+		why_row(q->version, q->kb, cd->row, res->flags, h);
+		why_tail(h, hf);
 	}
-	if (prev && strcmp(prev->cve, h.cve) == 0) {
-		if (h.conf > prev->conf)
-			*prev = h;
+	if (prev && strcmp(prev->cve, h->cve) == 0) {
+		if (h->conf > prev->conf)
+			*prev = *h;
 		return 0;
 	}
-	return vuln_hits_push(out, &h);
+	out->n++;
+	return 0;
 }
 
 /* ref: the short form of the hit for cd (as emit, without the details) */
