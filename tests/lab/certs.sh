@@ -113,6 +113,8 @@ lab_leaves() {
 	leaf relay ec -1 89 sha256 "$(san relay 51)"
 	leaf mail-auth ec -1 89 sha256 "$(san mail-auth 55)"
 	leaf rdp ec -1 89 sha256 "$(san rdp 65)"
+	leaf imap-plain ec -1 89 sha256 "$(san imap-plain 56)"
+	leaf imap-good ec -1 89 sha256 "$(san imap-good 57)"
 	[ -s "$LAB/certs/dh1024.pem" ] && return 0
 	# Self-signed: no CA at all.
 	newkey ec "$LAB/certs/selfsigned.key"

@@ -5,7 +5,8 @@
 
 LAB_SERVICES="nginx apache sshd_weak sshd_good vsftpd_anon vsftpd_good
 postfix_mail postfix_relay postfix_plain postfix_auth redis_open redis_auth
-memcached mariadb postgres samba xrdp telnet vnc dns"
+memcached mariadb postgres samba xrdp telnet vnc dns dovecot_plain
+dovecot_good"
 
 # spawn NAME CMD...: run a foreground daemon in its own session, pid in
 # $LAB/run/NAME.pid.
@@ -140,6 +141,29 @@ svc_postfix_auth() {
 		"smtpd_tls_auth_only = no" \
 		"smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination"
 }
+
+# dovecot_instance NAME ADDR PLAINTEXT: IMAP 143/993 and POP3 110/995 on
+# ADDR, own config, base_dir and state under $LAB/dovecot/NAME, lab cert
+# NAME; PLAINTEXT is disable_plaintext_auth (no plants MAIL-16). The master
+# runs in the foreground (-F) in its own session: down stops its group.
+dovecot_instance() {
+	pid_alive "$LAB/run/dovecot-$1.pid" && return 0
+	d="$LAB/dovecot/$1"
+	mkdir -p "$d/state" "$d/home"
+	cp "$LAB_SRC/conf/openssl-lab.cnf" "$LAB/openssl-lab.cnf"
+	sed -e "s|@LAB@|$LAB|g" -e "s|@NAME@|$1|g" -e "s|@ADDR@|$2|g" \
+		-e "s|@PLAINTEXT@|$3|g" "$LAB_SRC/conf/dovecot.conf" >"$d/dovecot.conf"
+	if [ ! -s "$d/passwd" ]; then
+		_h=$(doveadm -c "$d/dovecot.conf" pw -s SHA512-CRYPT \
+			-p "$(openssl rand -hex 24)" 9>&-) || return 1
+		printf 'lab:%s\n' "$_h" >"$d/passwd"
+		chmod 640 "$d/passwd"
+		chgrp dovecot "$d/passwd"
+	fi
+	spawn "dovecot-$1" /usr/sbin/dovecot -F -c "$d/dovecot.conf"
+}
+svc_dovecot_plain() { dovecot_instance imap-plain 127.77.0.56 no; }
+svc_dovecot_good() { dovecot_instance imap-good 127.77.0.57 yes; }
 
 svc_memcached() {
 	pid_alive "$LAB/run/memcached.pid" && return 0
