@@ -146,7 +146,7 @@ int vuln_match_package(const struct kb *kb, const char *pkg, const char *version
  * vulnerable rows in one block with their versions pre-encoded as
  * comparable keys (exact versions binary-searched), per-CVE facts and a
  * compact copy of every AND/negated configuration (docs/vulns.md). Costs
- * about 110 MB and 0.6-0.8 s to build for the full NVD. Read-only after
+ * about 117 MB and 0.6-0.8 s to build for the full NVD. Read-only after
  * vuln_index_build: safe to share between threads. It borrows the kb:
  * close the kb after freeing it.
  */
