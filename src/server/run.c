@@ -4,6 +4,9 @@
  * daemon, wait for the stop flag, then shut down in reverse order.
  */
 #include <arpa/inet.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +186,22 @@ static int start(struct srv *s, char **cert, char **key)
 	return r;
 }
 
+/*
+ * A request allocates and frees some 100 KiB (the answer, SQLite's sort of
+ * the findings); with glibc's default trim threshold each free at the top
+ * of a thread's heap gave the pages back (madvise, about 1.5 per request)
+ * and the next request faulted them in again: a tenth of the server's CPU
+ * time under load. Keep up to 8 MiB per heap instead. Process-wide, set
+ * once before the worker threads start; elsewhere a no-op.
+ */
+static void tune_malloc(void)
+{
+#ifdef __GLIBC__
+	(void)mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
+	(void)mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+#endif
+}
+
 int server_run(const struct wachter_config *cfg, struct logger *lg, volatile sig_atomic_t *stop)
 {
 	return server_run_opts(cfg, NULL, lg, stop);
@@ -196,6 +215,7 @@ int server_run_opts(const struct wachter_config *cfg, const struct server_opts *
 	struct timespec ts = {0, 200 * 1000 * 1000};
 	int r;
 
+	tune_malloc();
 	memset(&s, 0, sizeof(s));
 	s.cfg = cfg;
 	s.lg = lg;
