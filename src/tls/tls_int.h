@@ -69,7 +69,8 @@ int tls_build_ssl2_hello(const uint32_t *specs, size_t n, const uint8_t challeng
 #define TLS_HS_MAX (64 * 1024)
 
 struct tls_server_hello {
-	int kind; /* TLS_RESP_* */
+	int kind;   /* TLS_RESP_* */
+	int silent; /* TLS_RESP_NONE because nothing came before the deadline */
 	uint16_t record_version;
 	uint16_t version; /* negotiated (supported_versions if present) */
 	uint16_t suite;

@@ -202,8 +202,12 @@ int tls_probe(struct tls_ctx *cx, const void *hello, size_t len, int want_ske,
 		LOG_DEBUG(cx->lg, "reply is not tls err=%s bytes=%zu", err_str(pa.r), in.len);
 		r = ERR_TLS;
 	} else {
-		/* closed, reset, silent or cut short: no handshake on offer */
+		/* closed, reset, silent or cut short: no handshake on offer; a
+		 * silent server may only be slow, which the caller must know */
+		int silent = r == ERR_TIMEOUT && in.len == 0;
+
 		memset(sh, 0, sizeof(*sh));
+		sh->silent = silent;
 		r = 0;
 	}
 out:

@@ -38,6 +38,7 @@ struct scan {
 	unsigned char *acc;  /* acc[v * tls_suites_n + i]: suite i accepted in v */
 	unsigned char *rank; /* same index: server preference, 1 = first, 0 = unknown */
 	struct tls_server_hello first[TLS_V_COUNT];
+	int first_r[TLS_V_COUNT]; /* the first probe's error per version */
 	int nontls, conn_err, tried, ok, cert_r;
 	unsigned char g12[64], g13[64]; /* by tls_group_defs index */
 	struct task *t;
@@ -149,10 +150,10 @@ static void do_version(struct scan *s, enum tls_version v)
 		r = tls_probe_hello(&s->cx, &ho, 0, &sh);
 	}
 	note_result(s, r);
-	if (r)
-		return;
 	pthread_mutex_lock(&s->cx.mu);
-	s->first[v] = sh;
+	s->first_r[v] = r;
+	if (r == 0)
+		s->first[v] = sh;
 	pthread_mutex_unlock(&s->cx.mu);
 }
 
@@ -529,6 +530,13 @@ static int fill_version(struct scan *s, enum tls_version v)
 	struct buf b;
 	int r;
 
+	/* A probe that could not connect or got silence proves nothing: a
+	 * slow server is not one without the version (no false TLS-05). */
+	if (s->first_r[v] == ERR_TIMEOUT || s->first_r[v] == ERR_CONN ||
+	    (sh->kind == TLS_RESP_NONE && sh->silent)) {
+		vr->supported = -1;
+		return 0;
+	}
 	vr->supported = 0;
 	if (v == TLS_V_SSL2 ? sh->kind != TLS_RESP_SSL2 : !version_match(sh, v))
 		return 0;
