@@ -3,13 +3,15 @@
 # Imports the nvd-2.0 records + KEV + EPSS into a temporary KB and runs
 # `wachter scan --kb` on the lab's OpenSSH (ssh-weak, ssh-good), nginx
 # (web-weak: server_tokens on; good, weak-tls: versions hidden) and Apache
-# (weak-dh: ServerTokens OS) hosts, and on stand-ins on 127.0.0.1 whose
-# banners name older releases the records cover (so the scan path is shown
-# to report CVEs, not only to report none). Every VULN- finding (CVE, port,
+# (weak-dh: ServerTokens Prod, hidden) hosts, on an Apache of the installed
+# apache2 package the test starts on 127.0.0.1 with ServerTokens OS (the
+# lab's weak-dh keeps Prod: svc_lab.sh expects no version there), and on
+# stand-ins on 127.0.0.1 whose banners name older releases the records
+# cover (so the scan path is shown to report CVEs, not only to report none). Every VULN- finding (CVE, port,
 # severity, confidence) is compared with a list computed independently here
 # by python3 over the nvd-2.0 JSON and the KEV list. The versions the lab's
 # banners show must be the ones dpkg-query reports for openssh-server, nginx
-# and apache2; web-weak:443 and weak-dh:443 must show one.
+# and apache2; web-weak:443 and the test's Apache must show one.
 set -u
 : "${WACHTER:?}" "${WACHTER_SRC:?}" "${WACHTER_SHARED:?}"
 V="$WACHTER_SHARED/data/vuln"
@@ -18,6 +20,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/vuln_lab.XXXXXX")
 FAKE_PID=
 cleanup() {
 	[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
+	[ -s "$T/apache/apache2.pid" ] && kill "$(cat "$T/apache/apache2.pid")" 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -35,7 +38,6 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # (exclusive) waits for us instead of pulling the servers away.
 exec 9>"$LAB.lock"
 flock -s -w 300 9 || fail "cannot share the lab lock"
-pid_alive "$LAB/run/apache2.pid" || fail "the lab's apache2 is not running"
 pid_alive "$LAB/run/web-nginx.pid" || fail "the web lab's nginx is not running"
 CA="$LAB/ca/ca.pem"
 
@@ -104,6 +106,47 @@ done
 [ -s "$T/fake.ports" ] || fail "stand-in servers did not start"
 IFS='	' read -r p_n1 p_n2 p_a1 p_a2 p_s1 p_s2 <"$T/fake.ports"
 
+# The installed apache2 with ServerTokens OS on 127.0.0.1 (a port the kernel
+# had free; another try with a new one if it was taken in between).
+mkdir -p "$T/apache"
+p_ap=
+for try in 1 2 3; do
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	cat >"$T/apache/apache2.conf" <<EOF
+ServerRoot /etc/apache2
+PidFile $T/apache/apache2.pid
+Mutex file:$T/apache default
+DefaultRuntimeDir $T/apache
+ErrorLog $T/apache/error.log
+LogLevel warn
+User www-data
+Group www-data
+ServerName apache-os.wachter.test
+ServerTokens OS
+ServerSignature Off
+TraceEnable Off
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+StartServers 1
+ServerLimit 1
+ThreadsPerChild 8
+MaxRequestWorkers 8
+Listen 127.0.0.1:$port
+<Location />
+	Require all granted
+</Location>
+EOF
+	if /usr/sbin/apache2 -f "$T/apache/apache2.conf" -k start >>"$T/apache/start.log" 2>&1; then
+		i=0
+		while [ ! -s "$T/apache/apache2.pid" ] && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		[ -s "$T/apache/apache2.pid" ] && { p_ap=$port; break; }
+	fi
+done
+[ -n "$p_ap" ] || { cat "$T/apache/start.log" "$T/apache/error.log" 2>/dev/null; fail "apache2 did not start"; }
+
 # host, address, ports
 cat >"$T/hosts" <<EOF
 ssh-weak.wachter.test	127.77.0.30	22
@@ -112,6 +155,7 @@ good.wachter.test	127.77.0.10	80,443
 weak-tls.wachter.test	127.77.0.11	443
 weak-dh.wachter.test	127.77.0.12	443
 web-weak.wachter.test	127.77.1.11	80,443
+apache-os.wachter.test	127.0.0.1	$p_ap
 stand-in.wachter.test	127.0.0.1	$p_n1,$p_n2,$p_a1,$p_a2,$p_s1,$p_s2
 EOF
 # host, port, product, version the banner must show ("dpkg": the installed
@@ -121,9 +165,10 @@ ssh-weak.wachter.test	22	OpenSSH	dpkg
 ssh-good.wachter.test	22	OpenSSH	dpkg
 good.wachter.test	443	nginx	-
 weak-tls.wachter.test	443	nginx	-
-weak-dh.wachter.test	443	Apache httpd	dpkg
+weak-dh.wachter.test	443	Apache httpd	-
 web-weak.wachter.test	80	nginx	-
 web-weak.wachter.test	443	nginx	dpkg
+apache-os.wachter.test	$p_ap	Apache httpd	dpkg
 stand-in.wachter.test	$p_n1	nginx	1.22.0
 stand-in.wachter.test	$p_n2	nginx	1.20.2
 stand-in.wachter.test	$p_a1	Apache httpd	2.4.55
