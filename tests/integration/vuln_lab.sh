@@ -110,7 +110,7 @@ IFS='	' read -r p_n1 p_n2 p_a1 p_a2 p_s1 p_s2 <"$T/fake.ports"
 # had free; another try with a new one if it was taken in between).
 mkdir -p "$T/apache"
 p_ap=
-for try in 1 2 3; do
+for _ in 1 2 3; do
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	cat >"$T/apache/apache2.conf" <<EOF
 ServerRoot /etc/apache2
