@@ -83,63 +83,82 @@ static int hit_cmp(const void *pa, const void *pb)
 	return -cve_cmp(a->cve, b->cve);
 }
 
-static int pos_cmp(const void *pa, const void *pb, void *ctx)
-{
-	const struct vuln_hit *v = ctx;
+/* what hit_cmp reads of a hit, in 48 bytes: the sort compares these, so a
+ * long list (hundreds of hits, 660 bytes each) is not walked at random */
+struct sort_key {
+	double cvss;
+	int sev, conf;
+	uint32_t pos;
+	char cve[24];
+};
 
-	return hit_cmp(&v[*(const uint32_t *)pa], &v[*(const uint32_t *)pb]);
+static int key_cmp(const void *pa, const void *pb)
+{
+	const struct sort_key *a = pa, *b = pb;
+
+	/* hit_cmp's order, field for field */
+	if (a->sev != b->sev)
+		return a->sev > b->sev ? -1 : 1;
+	if (a->cvss != b->cvss)
+		return a->cvss > b->cvss ? -1 : 1;
+	if (a->conf != b->conf)
+		return a->conf > b->conf ? -1 : 1;
+	return -cve_cmp(a->cve, b->cve);
 }
 
 /*
- * A hit is about 660 bytes: the sort orders positions, not hits, then moves
- * each hit once (cycles of the permutation, one spare hit). Both sorts are
- * stable, as before (insertion sort; glibc's qsort_r is a merge sort), and
- * hit_cmp is a total order anyway.
+ * The sort orders small keys, not hits, then moves each hit once (cycles
+ * of the permutation, one spare hit). Both sorts are stable, as before
+ * (insertion sort; glibc's qsort is a merge sort), and hit_cmp is a total
+ * order anyway, so the result is the same.
  */
 void vuln_hits_sort(struct vuln_hits *h)
 {
-	uint32_t inl[64], *pos = inl, x;
+	struct sort_key inl[32], *k = inl, x;
 	struct vuln_hit spare;
-	size_t i, k, j;
+	size_t i, m, j;
 
 	for (i = 1; i < h->n; i++)
 		if (hit_cmp(&h->v[i - 1], &h->v[i]) > 0)
 			break;
 	if (i >= h->n)
 		return; /* sorted already (one or two hits, mostly) */
-	if (h->n > ARRAY_SIZE(inl) || h->n > UINT32_MAX) {
-		if (h->n > UINT32_MAX || !(pos = malloc(h->n * sizeof(*pos)))) {
-			qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
-			return;
-		}
+	if (h->n > ARRAY_SIZE(inl) && (h->n > UINT32_MAX || !(k = malloc(h->n * sizeof(*k))))) {
+		qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
+		return;
 	}
-	for (i = 0; i < h->n; i++)
-		pos[i] = (uint32_t)i;
+	for (i = 0; i < h->n; i++) {
+		k[i].cvss = h->v[i].cvss;
+		k[i].sev = (int)h->v[i].sev;
+		k[i].conf = (int)h->v[i].conf;
+		k[i].pos = (uint32_t)i;
+		memcpy(k[i].cve, h->v[i].cve, sizeof(k[i].cve));
+	}
 	if (h->n > 16) {
-		qsort_r(pos, h->n, sizeof(*pos), pos_cmp, h->v);
+		qsort(k, h->n, sizeof(*k), key_cmp);
 	} else {
 		for (i = 1; i < h->n; i++) {
-			x = pos[i];
-			for (k = i; k > 0 && hit_cmp(&h->v[pos[k - 1]], &h->v[x]) > 0; k--)
-				pos[k] = pos[k - 1];
-			pos[k] = x;
+			x = k[i];
+			for (m = i; m > 0 && key_cmp(&k[m - 1], &x) > 0; m--)
+				k[m] = k[m - 1];
+			k[m] = x;
 		}
 	}
-	/* slot i gets hit pos[i] */
+	/* slot i gets hit k[i].pos */
 	for (i = 0; i < h->n; i++) {
-		if (pos[i] == i)
+		if (k[i].pos == i)
 			continue;
 		spare = h->v[i];
-		for (j = i; pos[j] != i; j = k) {
-			k = pos[j];
-			h->v[j] = h->v[k];
-			pos[j] = (uint32_t)j;
+		for (j = i; k[j].pos != i; j = m) {
+			m = k[j].pos;
+			h->v[j] = h->v[m];
+			k[j].pos = (uint32_t)j;
 		}
 		h->v[j] = spare;
-		pos[j] = (uint32_t)j;
+		k[j].pos = (uint32_t)j;
 	}
-	if (pos != inl)
-		free(pos);
+	if (k != inl)
+		free(k);
 }
 
 void vuln_why_append(struct vuln_hit *h, const char *fmt, ...)

@@ -834,6 +834,68 @@ static void test_index_same_results(void **state)
 	vuln_index_free(NULL);
 }
 
+/* vuln_hits_sort on lists of every size up to 300 (insertion sort, the
+ * merge sort of keys, the moves): each result is a permutation of the
+ * input in hit_cmp order (severity, CVSS, confidence desc; CVE id newest
+ * first), and the hits moved whole */
+static void test_hits_sort(void **state)
+{
+	struct vuln_hits h = VULN_HITS_INIT;
+	uint64_t x = 88172645463325252ULL;
+	size_t n, i, k;
+
+	(void)state;
+	for (n = 0; n <= 300; n += n < 40 ? 1 : 37) {
+		h.n = 0;
+		for (i = 0; i < n; i++) {
+			struct vuln_hit v;
+
+			memset(&v, 0, sizeof(v));
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			v.sev = (enum check_sev)(x % 4);
+			v.cvss = (double)((x >> 8) % 4) * 2.5;
+			v.conf = (enum check_conf)((x >> 16) % 3);
+			/* distinct ids, some of five digits */
+			snprintf(v.cve, sizeof(v.cve), "CVE-%u-%04zu",
+				 2020 + (unsigned)((x >> 24) % 3), i + ((x >> 32) % 2 ? 10000 : 0));
+			snprintf(v.why, sizeof(v.why), "%s why", v.cve);
+			v.row = (uint32_t)i;
+			assert_int_equal(vuln_hits_push(&h, &v), 0);
+		}
+		vuln_hits_sort(&h);
+		assert_int_equal(h.n, n);
+		for (i = 0; i < n; i++) {
+			const struct vuln_hit *a = &h.v[i];
+			char want[VULN_WHY_MAX];
+
+			snprintf(want, sizeof(want), "%s why", a->cve);
+			assert_string_equal(a->why, want); /* moved whole */
+			for (k = i + 1; k < n; k++)
+				assert_string_not_equal(a->cve, h.v[k].cve);
+			if (i == 0)
+				continue;
+			{
+				const struct vuln_hit *p = &h.v[i - 1];
+				int ok = p->sev != a->sev     ? p->sev > a->sev
+					 : p->cvss != a->cvss ? p->cvss > a->cvss
+					 : p->conf != a->conf ? p->conf > a->conf
+					 : strlen(p->cve) != strlen(a->cve) ||
+						 strncmp(p->cve + 4, a->cve + 4, 4)
+					     ? strncmp(p->cve + 4, a->cve + 4, 4) > 0 ||
+						   (strncmp(p->cve + 4, a->cve + 4, 4) == 0 &&
+						    strlen(p->cve) > strlen(a->cve))
+					     : strcmp(p->cve, a->cve) > 0;
+
+				if (!ok)
+					fail_msg("n=%zu: %s before %s", n, p->cve, a->cve);
+			}
+		}
+	}
+	vuln_hits_release(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -854,6 +916,7 @@ int main(void)
 	    cmocka_unit_test(test_windows_only),
 	    cmocka_unit_test(test_distro_hint),
 	    cmocka_unit_test(test_index_same_results),
+	    cmocka_unit_test(test_hits_sort),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
