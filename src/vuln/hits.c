@@ -89,6 +89,8 @@ struct sort_key {
 	double cvss;
 	int sev, conf;
 	uint32_t pos;
+	uint32_t year; /* the id's bytes 4-7, big-endian (len >= 9) */
+	uint32_t len;  /* strlen of the id */
 	char cve[24];
 };
 
@@ -96,14 +98,22 @@ static int key_cmp(const void *pa, const void *pb)
 {
 	const struct sort_key *a = pa, *b = pb;
 
-	/* hit_cmp's order, field for field */
+	/* hit_cmp's order, field for field; -cve_cmp with the lengths and
+	 * years read once (strncmp of 4 non-NUL bytes is their big-endian
+	 * order) */
 	if (a->sev != b->sev)
 		return a->sev > b->sev ? -1 : 1;
 	if (a->cvss != b->cvss)
 		return a->cvss > b->cvss ? -1 : 1;
 	if (a->conf != b->conf)
 		return a->conf > b->conf ? -1 : 1;
-	return -cve_cmp(a->cve, b->cve);
+	if (a->len >= 9 && b->len >= 9) {
+		if (a->year != b->year)
+			return a->year < b->year ? 1 : -1;
+		if (a->len != b->len)
+			return a->len < b->len ? 1 : -1;
+	}
+	return -strcasecmp(a->cve, b->cve);
 }
 
 /*
@@ -133,6 +143,13 @@ void vuln_hits_sort(struct vuln_hits *h)
 		k[i].conf = (int)h->v[i].conf;
 		k[i].pos = (uint32_t)i;
 		memcpy(k[i].cve, h->v[i].cve, sizeof(k[i].cve));
+		k[i].cve[sizeof(k[i].cve) - 1] = '\0';
+		k[i].len = (uint32_t)strlen(k[i].cve);
+		k[i].year = k[i].len >= 9 ? (uint32_t)(unsigned char)k[i].cve[4] << 24 |
+						(uint32_t)(unsigned char)k[i].cve[5] << 16 |
+						(uint32_t)(unsigned char)k[i].cve[6] << 8 |
+						(uint32_t)(unsigned char)k[i].cve[7]
+					  : 0;
 	}
 	if (h->n > 16) {
 		qsort(k, h->n, sizeof(*k), key_cmp);
