@@ -25,6 +25,7 @@ static void on_signal(int sig)
 static void usage(FILE *fp)
 {
 	fputs("usage: wachter serve [--listen HOST:PORT] [--smtp-url URL --mail-from ADDR]\n"
+	      "                     [--ui DIR]\n"
 	      "       wachter serve --init-operator EMAIL\n",
 	      fp);
 }
@@ -81,6 +82,8 @@ int server_cmd(int argc, char **argv, const struct wachter_config *cfg, struct l
 				fprintf(stderr, "wachter serve: --mail-from needs an address\n");
 				return 2;
 			}
+		} else if (strcmp(argv[i], "--ui") == 0 && i + 1 < argc) {
+			so.ui_dir = argv[++i];
 		} else if (strcmp(argv[i], "--init-operator") == 0 && i + 1 < argc) {
 			op = argv[++i];
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

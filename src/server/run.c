@@ -224,7 +224,9 @@ int server_run_opts(const struct wachter_config *cfg, const struct server_opts *
 		s.smtp_url = opts->smtp_url;
 		s.mail_from = opts->mail_from;
 	}
-	r = start(&s, &cert, &key);
+	r = srv_static_open(opts ? opts->ui_dir : NULL, lg, &s.ui);
+	if (r == 0)
+		r = start(&s, &cert, &key);
 	if (r == 0) {
 		LOG_INFO(lg, "serving listen=%s tls=%d threads=%lld", cfg->serve_listen, s.tls,
 			 (long long)cfg->serve_threads);
@@ -238,6 +240,7 @@ int server_run_opts(const struct wachter_config *cfg, const struct server_opts *
 	api_scanq_free(s.scanq);
 	auth_ratelimit_free(s.login_rl);
 	srv_pool_release(&s);
+	srv_static_free(s.ui);
 	free_secret(cert);
 	free_secret(key);
 	return r;

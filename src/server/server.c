@@ -211,6 +211,9 @@ static enum MHD_Result dispatch(struct srv *s, struct MHD_Connection *con, struc
 		return queue_error(s, con, st, 405, "method not allowed");
 	if (r == ERR_PARSE)
 		return queue_error(s, con, st, 400, "malformed path");
+	if (r == ERR_NOTFOUND && s->ui && srv_static_wants(method, path, plen))
+		return (enum MHD_Result)srv_static_serve(s->ui, con, path, plen, s->tls,
+							 &st->status, &st->resp_len);
 	if (r)
 		return queue_error(s, con, st, 404, "not found");
 	ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

@@ -63,6 +63,7 @@ int server_run(const struct wachter_config *cfg, struct logger *lg,
 struct server_opts {
 	const char *smtp_url;
 	const char *mail_from;
+	const char *ui_dir; /* the dashboard's files; NULL = ./ui/dist when present */
 };
 
 /* server_run_opts: server_run with opts (NULL = none). */
@@ -71,7 +72,7 @@ int server_run_opts(const struct wachter_config *cfg, const struct server_opts *
 
 /*
  * server_cmd: the "wachter serve" subcommand; argv[0] is "serve".
- *   serve [--listen ADDR] [--smtp-url URL --mail-from ADDR]
+ *   serve [--listen ADDR] [--smtp-url URL --mail-from ADDR] [--ui DIR]
  *   serve --init-operator EMAIL
  * --init-operator creates an operator account, prints its generated
  * password once and exits. Installs SIGTERM/SIGINT handlers that stop the

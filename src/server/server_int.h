@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "core/core.h"
+#include "server/static_int.h"
 
 struct MHD_Daemon;
 struct store;
@@ -27,6 +28,7 @@ struct srv {
 	struct api_scanq *scanq;
 	struct auth_ratelimit *login_rl;
 	const char *smtp_url, *mail_from;
+	struct srv_static *ui; /* NULL: no dashboard */
 	int tls;
 	int secure_cookies;
 	/* store handles, one per request in flight */
