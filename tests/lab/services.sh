@@ -80,6 +80,14 @@ sshd_instance() {
 svc_sshd_weak() { sshd_instance weak rsa dsa; }
 svc_sshd_good() { sshd_instance good ed25519; }
 
+# install_atomic SRC DST: services start in parallel and several read the
+# same OpenSSL config; a plain cp truncates it for a moment, and a daemon
+# starting then runs with OpenSSL's defaults (a SHA-224 handshake on the
+# good FTP twin). A rename is atomic.
+install_atomic() {
+	cp "$1" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"
+}
+
 # vsftpd_instance NAME
 vsftpd_instance() {
 	pid_alive "$LAB/run/vsftpd-$1.pid" && return 0
@@ -88,7 +96,7 @@ vsftpd_instance() {
 	[ -f "$LAB/ftp/pub/README" ] ||
 		echo "wachter lab anonymous FTP" >"$LAB/ftp/pub/README"
 	tpl "$LAB_SRC/conf/vsftpd-$1.conf" "$LAB/vsftpd/$1.conf"
-	cp "$LAB_SRC/conf/openssl-lab.cnf" "$LAB/openssl-lab.cnf"
+	install_atomic "$LAB_SRC/conf/openssl-lab.cnf" "$LAB/openssl-lab.cnf"
 	OPENSSL_CONF="$LAB/openssl-lab.cnf" spawn "vsftpd-$1" /usr/sbin/vsftpd \
 		"$LAB/vsftpd/$1.conf"
 }
@@ -106,7 +114,7 @@ postfix_instance() {
 		return 0
 	fi
 	mkdir -p "$d/etc" "$d/spool" "$d/data"
-	cp "$LAB_SRC/conf/openssl-lab.cnf" "$d/etc/openssl-lab.cnf"
+	install_atomic "$LAB_SRC/conf/openssl-lab.cnf" "$d/etc/openssl-lab.cnf"
 	sed -e "s|@LAB@|$LAB|g" -e "s|@NAME@|$n|g" -e "s|@ADDR@|$a|g" \
 		"$LAB_SRC/conf/postfix-main.cf" >"$d/etc/main.cf"
 	sed -e "s|@ADDR@|$a|g" -e "s|@PORT@|$port|g" "$LAB_SRC/conf/postfix-master.cf" \
@@ -150,7 +158,7 @@ dovecot_instance() {
 	pid_alive "$LAB/run/dovecot-$1.pid" && return 0
 	d="$LAB/dovecot/$1"
 	mkdir -p "$d/state" "$d/home"
-	cp "$LAB_SRC/conf/openssl-lab.cnf" "$LAB/openssl-lab.cnf"
+	install_atomic "$LAB_SRC/conf/openssl-lab.cnf" "$LAB/openssl-lab.cnf"
 	sed -e "s|@LAB@|$LAB|g" -e "s|@NAME@|$1|g" -e "s|@ADDR@|$2|g" \
 		-e "s|@PLAINTEXT@|$3|g" "$LAB_SRC/conf/dovecot.conf" >"$d/dovecot.conf"
 	if [ ! -s "$d/passwd" ]; then
