@@ -131,4 +131,30 @@ int api_findings_filter(const char *q, size_t len, struct tenant_finding_filter 
  * "wachter-verify=<token>" as a whole line/record. */
 int api_verify_match(const char *txt, size_t len, const char *token);
 
+/*
+ * The organisations a user reaches, per level: a direct membership with a
+ * role of that level, or a client of an IT partner organisation where the
+ * user is a 'partner'. Each fragment takes (uid, uid); the full condition
+ * "(? = 1 OR x IN (...))" takes (operator, uid, uid): see bind_az.
+ */
+#define ORGS_VIA_PARTNER                                                                           \
+	" UNION SELECT pc.client_org_id FROM partner_clients pc JOIN memberships pm "              \
+	"ON pm.org_id = pc.partner_org_id WHERE pm.user_id = ? AND pm.role = 'partner'"
+#define ORGS_WRITE                                                                                 \
+	"SELECT m.org_id FROM memberships m WHERE m.user_id = ? AND m.role IN ('admin', "          \
+	"'partner')" ORGS_VIA_PARTNER
+#define ORGS_READ                                                                                  \
+	"SELECT m.org_id FROM memberships m WHERE m.user_id = ? AND m.role IN ('admin', "          \
+	"'member', 'partner')" ORGS_VIA_PARTNER
+#define ORGS_PROFILE "SELECT m.org_id FROM memberships m WHERE m.user_id = ?" ORGS_VIA_PARTNER
+#define CAN(col, set) "(? = 1 OR " col " IN (" set "))"
+
+struct store_stmt;
+
+/* tenant_bind_az: bind the three parameters of CAN() from idx on
+ * (operator flag, user id twice). */
+int tenant_bind_az(struct store_stmt *s, int idx, const struct authz_ctx *az) WUR;
+/* tenant_bind_time: bind t as RFC 3339 text. */
+int tenant_bind_time(struct store_stmt *s, int idx, time_t t) WUR;
+
 #endif

@@ -13,44 +13,6 @@
 #include "store/store.h"
 
 /*
- * The organisations a user reaches, per level: a direct membership with a
- * role of that level, or a client of an IT partner organisation where the
- * user is a 'partner'. Each fragment takes (uid, uid); the full condition
- * "(? = 1 OR x IN (...))" takes (operator, uid, uid): see bind_az.
- */
-#define ORGS_VIA_PARTNER                                                                           \
-	" UNION SELECT pc.client_org_id FROM partner_clients pc JOIN memberships pm "              \
-	"ON pm.org_id = pc.partner_org_id WHERE pm.user_id = ? AND pm.role = 'partner'"
-#define ORGS_WRITE                                                                                 \
-	"SELECT m.org_id FROM memberships m WHERE m.user_id = ? AND m.role IN ('admin', "          \
-	"'partner')" ORGS_VIA_PARTNER
-#define ORGS_READ                                                                                  \
-	"SELECT m.org_id FROM memberships m WHERE m.user_id = ? AND m.role IN ('admin', "          \
-	"'member', 'partner')" ORGS_VIA_PARTNER
-#define ORGS_PROFILE "SELECT m.org_id FROM memberships m WHERE m.user_id = ?" ORGS_VIA_PARTNER
-#define CAN(col, set) "(? = 1 OR " col " IN (" set "))"
-
-/* Bind the three parameters of CAN() from idx on. */
-static int bind_az(struct store_stmt *s, int idx, const struct authz_ctx *az)
-{
-	int r = stmt_bind_int64(s, idx, az->operator? 1 : 0);
-
-	if (r == 0)
-		r = stmt_bind_int64(s, idx + 1, az->user_id);
-	if (r == 0)
-		r = stmt_bind_int64(s, idx + 2, az->user_id);
-	return r;
-}
-
-static int bind_time(struct store_stmt *s, int idx, time_t t)
-{
-	char ts[TIME_RFC3339_LEN];
-	int r = time_rfc3339(t, ts);
-
-	return r ? r : stmt_bind_text(s, idx, ts);
-}
-
-/*
  * Write the current row as a JSON object; cols names the columns in order,
  * each "i:name" (integer) or "s:name" (text); SQL NULL becomes null.
  */
@@ -128,7 +90,7 @@ int tenant_org_level(struct store *st, const struct authz_ctx *az, int64_t org_i
 		if (r == 0)
 			r = stmt_bind_int64(s, 1, org_id);
 		if (r == 0)
-			r = bind_az(s, 2, az);
+			r = tenant_bind_az(s, 2, az);
 		if (r == 0)
 			r = step_exists(s);
 		stmt_finalize(s);
@@ -156,7 +118,7 @@ int tenant_orgs_list(struct store *st, const struct authz_ctx *az, struct buf *o
 			  "organisations o WHERE " CAN("o.id", ORGS_PROFILE) " ORDER BY o.id",
 			  &s);
 	if (r == 0)
-		r = bind_az(s, 1, az);
+		r = tenant_bind_az(s, 1, az);
 	if (r == 0)
 		r = json_rows(out, s, org_cols);
 	stmt_finalize(s);
@@ -175,7 +137,7 @@ int tenant_org_get(struct store *st, const struct authz_ctx *az, int64_t id, str
 	if (r == 0)
 		r = stmt_bind_int64(s, 1, id);
 	if (r == 0)
-		r = bind_az(s, 2, az);
+		r = tenant_bind_az(s, 2, az);
 	if (r == 0)
 		r = json_one(out, s, org_cols);
 	stmt_finalize(s);
@@ -384,7 +346,7 @@ int tenant_assets_list(struct store *st, const struct authz_ctx *az, int64_t org
 	if (r == 0)
 		r = stmt_bind_int64(s, 1, org_id);
 	if (r == 0)
-		r = bind_az(s, 2, az);
+		r = tenant_bind_az(s, 2, az);
 	if (r == 0)
 		r = json_rows(out, s, asset_cols);
 	stmt_finalize(s);
@@ -417,7 +379,7 @@ int tenant_asset_create(struct store *st, const struct authz_ctx *az, int64_t or
 	if (r == 0)
 		r = stmt_bind_int64(s, 4, org_id);
 	if (r == 0)
-		r = bind_az(s, 5, az);
+		r = tenant_bind_az(s, 5, az);
 	if (r == 0)
 		r = stmt_step(s);
 	if (r == STORE_ROW) {
@@ -459,7 +421,7 @@ int tenant_asset_get(struct store *st, const struct authz_ctx *az, int64_t id,
 	if (r == 0)
 		r = stmt_bind_int64(s, 1, id);
 	if (r == 0)
-		r = bind_az(s, 2, az);
+		r = tenant_bind_az(s, 2, az);
 	if (r == 0)
 		r = step_exists(s);
 	if (r == 0) {
@@ -498,13 +460,13 @@ int tenant_asset_verified(struct store *st, const struct authz_ctx *az, int64_t 
 		    "AND " CAN("org_id", ORGS_WRITE),
 		    &s);
 	if (r == 0)
-		r = bind_time(s, 1, now);
+		r = tenant_bind_time(s, 1, now);
 	if (r == 0)
 		r = stmt_bind_text(s, 2, method);
 	if (r == 0)
 		r = stmt_bind_int64(s, 3, id);
 	if (r == 0)
-		r = bind_az(s, 4, az);
+		r = tenant_bind_az(s, 4, az);
 	if (r == 0)
 		r = exec_done(s);
 	stmt_finalize(s);
@@ -543,7 +505,7 @@ int tenant_scan_create(struct store *st, const struct authz_ctx *az, int64_t ass
 	if (r == 0)
 		r = stmt_bind_text(s, 3, a.value);
 	if (r == 0)
-		r = bind_time(s, 4, now);
+		r = tenant_bind_time(s, 4, now);
 	if (r == 0)
 		r = stmt_step(s);
 	if (r == STORE_ROW) {
@@ -581,7 +543,7 @@ int tenant_scan_get(struct store *st, const struct authz_ctx *az, int64_t id, st
 	if (r == 0)
 		r = stmt_bind_int64(s, 1, id);
 	if (r == 0)
-		r = bind_az(s, 2, az);
+		r = tenant_bind_az(s, 2, az);
 	if (r == 0)
 		r = json_one(out, s, cols);
 	stmt_finalize(s);

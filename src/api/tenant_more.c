@@ -13,37 +13,6 @@
 #include "scan/scan.h"
 #include "store/store.h"
 
-/* Same fragments as tenant.c (kept textually identical on purpose). */
-#define ORGS_VIA_PARTNER                                                                           \
-	" UNION SELECT pc.client_org_id FROM partner_clients pc JOIN memberships pm "              \
-	"ON pm.org_id = pc.partner_org_id WHERE pm.user_id = ? AND pm.role = 'partner'"
-#define ORGS_WRITE                                                                                 \
-	"SELECT m.org_id FROM memberships m WHERE m.user_id = ? AND m.role IN ('admin', "          \
-	"'partner')" ORGS_VIA_PARTNER
-#define ORGS_READ                                                                                  \
-	"SELECT m.org_id FROM memberships m WHERE m.user_id = ? AND m.role IN ('admin', "          \
-	"'member', 'partner')" ORGS_VIA_PARTNER
-#define CAN(col, set) "(? = 1 OR " col " IN (" set "))"
-
-static int bind_az(struct store_stmt *s, int idx, const struct authz_ctx *az)
-{
-	int r = stmt_bind_int64(s, idx, az->operator? 1 : 0);
-
-	if (r == 0)
-		r = stmt_bind_int64(s, idx + 1, az->user_id);
-	if (r == 0)
-		r = stmt_bind_int64(s, idx + 2, az->user_id);
-	return r;
-}
-
-static int bind_time(struct store_stmt *s, int idx, time_t t)
-{
-	char ts[TIME_RFC3339_LEN];
-	int r = time_rfc3339(t, ts);
-
-	return r ? r : stmt_bind_text(s, idx, ts);
-}
-
 static int add_str(struct buf *out, const char *key, const char *v, int comma)
 {
 	int r = buf_addf(out, "%s\"%s\":", comma ? "," : "", key);
@@ -187,7 +156,7 @@ static int scan_readable(struct store *st, const struct authz_ctx *az, int64_t s
 	if (r == 0)
 		r = stmt_bind_int64(s, 1, scan_id);
 	if (r == 0)
-		r = bind_az(s, 2, az);
+		r = tenant_bind_az(s, 2, az);
 	if (r == 0)
 		r = stmt_step(s);
 	stmt_finalize(s);
@@ -220,7 +189,7 @@ int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t s
 	if (r == 0)
 		r = stmt_bind_int64(s, 1, scan_id);
 	if (r == 0)
-		r = bind_az(s, 2, az);
+		r = tenant_bind_az(s, 2, az);
 	if (r == 0)
 		r = stmt_bind_int64(s, 5, f->min_severity < 0 ? 0 : f->min_severity);
 	if (r == 0)
@@ -251,7 +220,7 @@ int tenant_members_list(struct store *st, const struct authz_ctx *az, int64_t or
 	if (r == 0)
 		r = stmt_bind_int64(s, 1, org_id);
 	if (r == 0)
-		r = bind_az(s, 2, az);
+		r = tenant_bind_az(s, 2, az);
 	if (r == 0)
 		r = buf_addch(out, '[');
 	while (r == 0 && (r = stmt_step(s)) == STORE_ROW) {
@@ -295,7 +264,7 @@ int tenant_member_remove(struct store *st, const struct authz_ctx *az, int64_t o
 	if (r == 0)
 		r = stmt_bind_int64(s, 2, user_id);
 	if (r == 0)
-		r = bind_az(s, 3, az);
+		r = tenant_bind_az(s, 3, az);
 	if (r == 0)
 		r = stmt_step(s);
 	if (r == STORE_ROW)
@@ -340,11 +309,11 @@ int tenant_invite_create(struct store *st, const struct authz_ctx *az, int64_t o
 	if (r == 0)
 		r = stmt_bind_int64(s, 4, az->user_id);
 	if (r == 0)
-		r = bind_time(s, 5, now + AUTH_INVITE_TTL_S);
+		r = tenant_bind_time(s, 5, now + AUTH_INVITE_TTL_S);
 	if (r == 0)
 		r = stmt_bind_int64(s, 6, org_id);
 	if (r == 0)
-		r = bind_az(s, 7, az);
+		r = tenant_bind_az(s, 7, az);
 	if (r == 0)
 		r = stmt_step(s);
 	if (r == STORE_ROW) {
@@ -385,7 +354,7 @@ static int invite_take(struct store *st, const char *token, time_t now, struct i
 	if (r == 0)
 		r = stmt_bind_text(s, 1, hash);
 	if (r == 0)
-		r = bind_time(s, 2, now);
+		r = tenant_bind_time(s, 2, now);
 	if (r == 0)
 		r = stmt_step(s);
 	if (r == STORE_ROW) {
@@ -402,7 +371,7 @@ static int invite_take(struct store *st, const char *token, time_t now, struct i
 		return r;
 	r = store_prepare(st, "UPDATE invitations SET accepted_at = ? WHERE id = ?", &s);
 	if (r == 0)
-		r = bind_time(s, 1, now);
+		r = tenant_bind_time(s, 1, now);
 	if (r == 0)
 		r = stmt_bind_int64(s, 2, iv->id);
 	if (r == 0)
@@ -532,7 +501,7 @@ int tenant_scan_finish(struct store *st, int64_t scan_id, const struct scan_resu
 	if (r == 0)
 		r = stmt_bind_text(s, 1, status);
 	if (r == 0)
-		r = bind_time(s, 2, res->finished ? res->finished : time(NULL));
+		r = tenant_bind_time(s, 2, res->finished ? res->finished : time(NULL));
 	if (r == 0)
 		r = stmt_bind_int64(s, 3, scan_id);
 	if (r == 0)
