@@ -321,6 +321,25 @@ static void on_done(void *cls, struct MHD_Connection *con, void **con_cls,
 	*con_cls = NULL;
 }
 
+/*
+ * GnuTLS priorities for serve.tls_cert: what wachter's own TLS checks
+ * demand (checks.md TLS-04..09): TLS 1.2 and 1.3 only; ECDHE with AES-GCM
+ * or ChaCha20-Poly1305 (no CBC, no RSA key exchange, no DHE); groups
+ * X25519, P-256, P-384 (no finite-field groups); SHA-256+ signatures (no
+ * SHA-1/SHA-224); the server's order. Without it GnuTLS's NORMAL offers
+ * TLS 1.0/1.1, CBC suites, ffdhe groups and SHA-1 signatures, and
+ * `wachter scan` of the server found TLS-04, -06, -07, -08, -09 and -18.
+ * ECDSA and RSA certificates both work.
+ */
+#define SRV_TLS_PRIORITIES                                                                         \
+	"NONE:+VERS-TLS1.3:+VERS-TLS1.2:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:+AEAD:"       \
+	"+ECDHE-ECDSA:+ECDHE-RSA:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:"                 \
+	"+SIGN-ECDSA-SHA256:+SIGN-ECDSA-SHA384:+SIGN-ECDSA-SHA512:+SIGN-ECDSA-SECP256R1-SHA256:"   \
+	"+SIGN-ECDSA-SECP384R1-SHA384:+SIGN-ECDSA-SECP521R1-SHA512:+SIGN-EDDSA-ED25519:"           \
+	"+SIGN-RSA-PSS-RSAE-SHA256:+SIGN-RSA-PSS-RSAE-SHA384:+SIGN-RSA-PSS-RSAE-SHA512:"           \
+	"+SIGN-RSA-PSS-SHA256:+SIGN-RSA-PSS-SHA384:+SIGN-RSA-PSS-SHA512:+SIGN-RSA-SHA256:"         \
+	"+SIGN-RSA-SHA384:+SIGN-RSA-SHA512:+COMP-NULL:+CTYPE-X509:%SERVER_PRECEDENCE"
+
 int srv_start(struct srv *s, const struct sockaddr *sa, const char *cert, const char *key)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
@@ -335,7 +354,8 @@ int srv_start(struct srv *s, const struct sockaddr *sa, const char *cert, const 
 		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg->serve_threads,
 		    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
 		    MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 1000u,
-		    MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+		    MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+		    MHD_OPTION_HTTPS_PRIORITIES, SRV_TLS_PRIORITIES, MHD_OPTION_END);
 	else
 		s->d = MHD_start_daemon(
 		    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
