@@ -10,22 +10,28 @@
 
 #include <curl/curl.h>
 
-#include "web/web.h"
+#include "web/web_int.h"
 
 #define CMS_DEFAULT_LOCAL "data/cms-versions.tsv"
 #define CMS_DEFAULT_SYSTEM "/usr/share/wachter/cms-versions.tsv"
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: wachter web <url-or-host> [--addr IP] [--ca-file FILE]\n"
-			"       [--format text|json] [--cms-versions FILE] [--timeout MS]\n"
-			"       [--now RFC3339] [-v]\n");
+	fprintf(stderr,
+		"usage: wachter web <url-or-host> [--addr IP] [--ca-file FILE]\n"
+		"       [--format text|json] [--cms-versions FILE] [--timeout MS]\n"
+		"       [--now RFC3339] [-v]\n"
+		"       wachter web --check-set-cookie VALUE [--check-set-cookie VALUE...]\n");
 }
+
+#define CLI_MAX_COOKIES 16
 
 struct cli {
 	char host[256];
 	int json, verbose;
 	struct web_opts o;
+	const char *cookies[CLI_MAX_COOKIES]; /* --check-set-cookie values */
+	size_t n_cookies;
 };
 
 static int num_arg(const char *s, uint64_t max, int *out)
@@ -98,7 +104,11 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		i++;
 		if (strcmp(a, "--addr") == 0)
 			c->o.addr = v;
-		else if (strcmp(a, "--ca-file") == 0)
+		else if (strcmp(a, "--check-set-cookie") == 0) {
+			if (c->n_cookies == CLI_MAX_COOKIES || strpbrk(v, "\r\n"))
+				return ERR_INVAL;
+			c->cookies[c->n_cookies++] = v;
+		} else if (strcmp(a, "--ca-file") == 0)
 			c->o.ca_file = v;
 		else if (strcmp(a, "--cms-versions") == 0)
 			c->o.cms_versions_file = v;
@@ -116,7 +126,59 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			return ERR_INVAL;
 		}
 	}
+	if (c->n_cookies)
+		return pos == 0 ? 0 : ERR_INVAL;
 	return pos == 1 ? 0 : ERR_INVAL;
+}
+
+/*
+ * --check-set-cookie: the Set-Cookie values given (e.g. copied from a
+ * server's sign-in answer) judged by the same cookie rule (HDR-05) as a
+ * site's responses, as if they came over https without HSTS. Prints the
+ * rule's result; exit 0 when no finding, 1 when HDR-05.
+ */
+static int check_cookies(const struct cli *c)
+{
+	struct web_headers h;
+	struct web_input in;
+	struct web_report rep;
+	struct buf blk = BUF_INIT, out = BUF_INIT;
+	size_t i;
+	int r, rc = 1;
+
+	web_headers_init(&h);
+	web_report_init(&rep);
+	r = buf_adds(&blk, "HTTP/1.1 200 OK\r\n");
+	for (i = 0; i < c->n_cookies && r == 0; i++)
+		r = buf_addf(&blk, "Set-Cookie: %s\r\n", c->cookies[i]);
+	if (r == 0)
+		r = buf_adds(&blk, "\r\n");
+	if (r == 0)
+		r = web_headers_parse(blk.ptr, blk.len, &h);
+	memset(&in, 0, sizeof(in));
+	in.host = "set-cookie";
+	in.https_reachable = 1;
+	in.first = &h;
+	in.page = &h;
+	if (r == 0)
+		r = web_rule_cookies(&in, &rep);
+	for (i = 0; r == 0 && i < rep.n_res; i++) {
+		const struct web_result *x = &rep.res[i];
+
+		r = buf_addf(&out, "%s %s %+d %s\n", x->check_id ? x->check_id : "-", x->test,
+			     x->mod, x->detail);
+		if (x->check_id == NULL)
+			rc = 0;
+	}
+	if (r == 0)
+		fwrite(out.ptr, 1, out.len, stdout);
+	else
+		fprintf(stderr, "wachter web: --check-set-cookie: %s\n", err_str(r));
+	buf_release(&out);
+	buf_release(&blk);
+	web_report_release(&rep);
+	web_headers_release(&h);
+	return r ? 2 : rc;
 }
 
 static int findings_out(const struct findings *fl, int json, struct buf *b)
@@ -206,6 +268,8 @@ int web_cli(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	if (c.n_cookies)
+		return check_cookies(&c);
 	if (!c.o.cms_versions_file)
 		c.o.cms_versions_file = default_cms_file();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
