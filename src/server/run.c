@@ -230,6 +230,8 @@ int server_run_opts(const struct wachter_config *cfg, const struct server_opts *
 	if (r == 0) {
 		LOG_INFO(lg, "serving listen=%s tls=%d threads=%lld", cfg->serve_listen, s.tls,
 			 (long long)cfg->serve_threads);
+		if (opts && opts->on_start)
+			opts->on_start(opts->on_start_arg, cfg, lg, s.scanq);
 		while (!*stop)
 			nanosleep(&ts, NULL);
 		LOG_INFO(lg, "stopping");

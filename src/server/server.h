@@ -64,6 +64,11 @@ struct server_opts {
 	const char *smtp_url;
 	const char *mail_from;
 	const char *ui_dir; /* the dashboard's files; NULL = ./ui/dist when present */
+	/* Called once the server listens and the scan workers run (NULL =
+	 * none); "serve --demo" queues the demo company's scan here. */
+	void (*on_start)(void *arg, const struct wachter_config *cfg, struct logger *lg,
+			 struct api_scanq *q);
+	void *on_start_arg;
 };
 
 /* server_run_opts: server_run with opts (NULL = none). */

@@ -9,8 +9,10 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "api/api.h"
+#include "auth/auth.h"
 #include "core/core.h"
 #include "server/static_int.h"
 
@@ -52,5 +54,38 @@ int srv_content_length_too_big(const char *v, size_t max);
 /* srv_parse_listen: "host:port" / "[v6]:port" with a numeric host into
  * ss; ERR_INVAL when malformed. */
 int srv_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len);
+
+/*
+ * The demo of "make run" (demo.c): "wachter serve --demo" seeds, in one
+ * transaction and idempotently, an operator (unless one exists), the
+ * company SRV_DEMO_ORG with its admin SRV_DEMO_ADMIN and the asset "host
+ * SRV_DEMO_ASSET" verified by operator attestation, with audit_log rows.
+ * Passwords are generated for the accounts it creates (empty strings
+ * otherwise); the caller shows them once and zeroes the struct.
+ */
+#define SRV_DEMO_OPERATOR "operator@wachter.test"
+#define SRV_DEMO_ADMIN "admin@demo-bv.test"
+#define SRV_DEMO_ORG "Demo B.V."
+#define SRV_DEMO_ASSET "127.0.0.1"
+
+struct srv_demo {
+	char operator_email[AUTH_EMAIL_MAX + 1];
+	char operator_pw[AUTH_TOKEN_SIZE]; /* "" when the operator existed */
+	char admin_email[AUTH_EMAIL_MAX + 1];
+	char admin_pw[AUTH_TOKEN_SIZE]; /* "" when the admin existed */
+	int64_t operator_id, admin_id, org_id, asset_id;
+	int org_created, asset_verified_now;
+};
+
+int srv_demo_seed(struct store *st, time_t now, struct srv_demo *out) WUR;
+/* srv_demo_scan_row: the demo asset's scan at start: a new "queued" row
+ * (*fresh 1) unless a scan of it finished ("done", "incomplete") and
+ * started within the last hour (*fresh 0, *scan_id that scan).
+ * ERR_NOTFOUND when there is no demo asset. */
+int srv_demo_scan_row(struct store *st, time_t now, int64_t *scan_id, int *fresh) WUR;
+/* srv_demo_on_start: the server_opts.on_start hook of --demo: the scan
+ * row above, handed to the worker pool; prints what it did and the URL. */
+void srv_demo_on_start(void *arg, const struct wachter_config *cfg, struct logger *lg,
+		       struct api_scanq *q);
 
 #endif
