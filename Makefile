@@ -1,6 +1,8 @@
 # Makefile: the entry points. Each target first makes sure the Debian
 # packages it needs are installed (scripts/install-deps), then drives CMake.
-#   make run    build and run the main job on the embedded default (SQLite)
+#   make run    build, then serve the platform on the embedded default (SQLite
+#               under VAR) with an operator and the demo company, whose asset
+#               127.0.0.1 is scanned at start (PORT=8080 or LISTEN=host:port)
 #   make test   the whole suite under ASan+UBSan (what CI runs)
 #   make bench  benchmarks against peer tools, printing ratios
 #   make fuzz   libFuzzer targets with clang, FUZZ_SECONDS each (default 60);
