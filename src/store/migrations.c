@@ -276,9 +276,30 @@ static const char m2_postgres[] =
     "ALTER TABLE scans ADD COLUMN asset_id BIGINT REFERENCES assets(id) ON DELETE SET NULL;\n"
     "CREATE INDEX findings_scan_sev ON findings (scan_id, severity);\n";
 
+/*
+ * 3: indexes for the API's lists. A scan's findings page reads
+ * findings_scan_order in the order it answers (worst first, then check,
+ * then id), so a page stops after its rows instead of sorting all of the
+ * scan's findings; it covers the two scan_id indexes before it, which go.
+ * scans_org_id serves an organisation's scans newest first and the latest
+ * finished scan per asset (summary, aggregates).
+ */
+static const char m3_sqlite[] =
+    "CREATE INDEX findings_scan_order ON findings (scan_id, severity DESC, check_id, id);\n"
+    "DROP INDEX findings_scan_sev;\n"
+    "DROP INDEX findings_scan;\n"
+    "CREATE INDEX scans_org_id ON scans (org_id, id DESC);\n";
+
+static const char m3_postgres[] =
+    "CREATE INDEX findings_scan_order ON findings (scan_id, severity DESC, check_id, id);\n"
+    "DROP INDEX findings_scan_sev;\n"
+    "DROP INDEX findings_scan;\n"
+    "CREATE INDEX scans_org_id ON scans (org_id, id DESC);\n";
+
 static const struct store_migration migrations[] = {
     {1, "initial_schema", m1_sqlite, m1_postgres},
     {2, "platform_users_tenants", m2_sqlite, m2_postgres},
+    {3, "api_list_indexes", m3_sqlite, m3_postgres},
 };
 
 const struct store_migration *store_migrations(size_t *n)
