@@ -136,6 +136,11 @@ int api_json_check_fields(const void *obj, const char *const *allowed, struct bu
  * wins; a parameter given twice is ERR_INVAL (no ambiguity to exploit).
  */
 int api_query_get(const char *q, size_t len, const char *name, struct buf *out, size_t max) WUR;
+/* api_query_int: the integer parameter name in min..max into *out;
+ * ERR_NOTFOUND when absent (out unchanged), ERR_INVAL when not a number in
+ * range or given twice, ERR_PARSE when malformed. */
+int api_query_int(const char *q, size_t len, const char *name, int64_t min, int64_t max,
+		  int64_t *out) WUR;
 /* api_query_check: ERR_INVAL (name in err) when q holds a parameter not in
  * allowed (NULL-terminated), ERR_PARSE when it is malformed. */
 int api_query_check(const char *q, size_t len, const char *const *allowed, struct buf *err) WUR;

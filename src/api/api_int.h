@@ -69,6 +69,42 @@ int tenant_scan_create(struct store *st, const struct authz_ctx *az, int64_t ass
 int tenant_scan_get(struct store *st, const struct authz_ctx *az, int64_t id, struct buf *out) WUR;
 int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t scan_id,
 			 const struct tenant_finding_filter *f, struct buf *out) WUR;
+/* The scans of an organisation, newest first (read access). status "" =
+ * any. */
+struct tenant_scan_filter {
+	char status[16];
+	int64_t limit, offset;
+};
+
+/* tenant_scans_list: a JSON array of {id, asset_id, target, status,
+ * started_at, finished_at, counts:{critical..info}} (one grouped query). */
+int tenant_scans_list(struct store *st, const struct authz_ctx *az, int64_t org_id,
+		      const struct tenant_scan_filter *f, struct buf *out) WUR;
+/* tenant_org_summary: "how safe is my company?" (read access): the open
+ * findings (those of the newest finished scan of each asset) by severity,
+ * those scans, the trend of the last TENANT_TREND_MAX finished scans
+ * (oldest first) and the TENANT_WORST_MAX worst open findings. */
+#define TENANT_TREND_MAX 12
+#define TENANT_WORST_MAX 5
+int tenant_org_summary(struct store *st, const struct authz_ctx *az, int64_t org_id,
+		       struct buf *out) WUR;
+
+/* The SBI sections A..U (data/sectors.tsv): organisations.sector. */
+#define TENANT_SECTORS 21
+/* tenant_agg_scope: the sectors whose aggregates the caller may see, as
+ * bits (1 << (letter - 'A')): every sector for operators and insurers, the
+ * sector of each association organisation the caller belongs to; ERR_PERM
+ * for everyone else (companies, partners: 403). */
+int tenant_agg_scope(struct store *st, const struct authz_ctx *az, uint32_t *sectors) WUR;
+/* tenant_aggregates: a JSON array, one object per sector the caller may
+ * see (only `sector` when 0, else that one; ERR_NOTFOUND when not
+ * visible), from the newest finished scan of each asset of each company
+ * of the sector. Sectors with fewer than TENANT_K_ANON scanned companies
+ * are only {"sector","suppressed":true}. Never an organisation's id,
+ * name, KvK number or target. */
+#define TENANT_K_ANON 5
+int tenant_aggregates(struct store *st, const struct authz_ctx *az, char sector,
+		      struct buf *out) WUR;
 int tenant_members_list(struct store *st, const struct authz_ctx *az, int64_t org_id,
 			struct buf *out) WUR;
 /* tenant_member_remove: end user_id's membership of org_id (write access
@@ -123,10 +159,22 @@ int api_mail_send(const char *smtp_url, const char *from, const char *to, const 
 int api_json_str(struct buf *b, const char *s, size_t len) WUR;
 /* api_json_int: v in decimal, as "%lld" writes it. */
 int api_json_int(struct buf *b, int64_t v) WUR;
+/* api_json_key: ,"key": (comma 1) or "key": for a literal key without
+ * escapes; API_KEY(b, "lit") for a string literal. */
+int api_json_key(struct buf *b, const char *key, size_t klen, int comma) WUR;
+#define API_KEY(b, lit) api_json_key(b, lit, sizeof(lit) - 1, 1)
+/* api_json_strz: a NUL-terminated string or null. */
+int api_json_strz(struct buf *b, const char *s) WUR;
+/* api_json_counts: {"critical":n[4],...,"info":n[0]} (n by enum check_sev). */
+int api_json_counts(struct buf *b, const int64_t n[5]) WUR;
 
 /* Query-string filters for the findings list; ERR_INVAL on a bad value. */
 int api_findings_filter(const char *q, size_t len, struct tenant_finding_filter *f,
 			struct buf *err);
+/* Query-string filters for the scans list; ERR_INVAL (message in err). */
+int api_scans_filter(const char *q, size_t len, struct tenant_scan_filter *f, struct buf *err);
+/* The ?sector= of the aggregates: *sector 0 when absent, else A..U. */
+int api_sector_filter(const char *q, size_t len, char *sector, struct buf *err);
 /* api_verify_match: 1 when txt (a TXT record or file body) holds
  * "wachter-verify=<token>" as a whole line/record. */
 int api_verify_match(const char *txt, size_t len, const char *token);

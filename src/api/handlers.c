@@ -574,84 +574,20 @@ static int h_scan_get(struct api_ctx *c, const struct api_req *rq, const struct 
 	return data_result(tenant_scan_get(c->st, az, id, &rs->body), rs, 200);
 }
 
-int api_findings_filter(const char *q, size_t len, struct tenant_finding_filter *f, struct buf *err)
+static const char *query_of(const struct api_req *rq)
 {
-	static const char *const params[] = {"severity", "check",  "audience",
-					     "limit",	 "offset", NULL};
-	struct buf v = BUF_INIT;
-	enum check_sev sev;
-	int r;
+	return rq->query ? rq->query : "";
+}
 
-	memset(f, 0, sizeof(*f));
-	f->min_severity = -1;
-	f->limit = 500;
-	r = api_query_check(q, len, params, err);
-	if (r)
-		goto out;
-	r = api_query_get(q, len, "severity", &v, 16);
-	if (r == 0) {
-		if (check_sev_parse(v.ptr, &sev) != 0) {
-			buf_errf(err, "severity must be info, low, medium, high or critical");
-			r = ERR_INVAL;
-			goto out;
-		}
-		f->min_severity = (int)sev;
-	}
-	if (r == 0 || r == ERR_NOTFOUND)
-		r = api_query_get(q, len, "check", &v, sizeof(f->check) - 1);
-	if (r == 0) {
-		if (strspn(v.ptr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != v.len) {
-			buf_errf(err, "check must be a check id or a prefix such as TLS-");
-			r = ERR_INVAL;
-			goto out;
-		}
-		str_lcpy(f->check, v.ptr, sizeof(f->check));
-	}
-	if (r == 0 || r == ERR_NOTFOUND)
-		r = api_query_get(q, len, "audience", &v, 8);
-	if (r == 0) {
-		f->audience = strcmp(v.ptr, "it") == 0	  ? AUD_IT
-			      : strcmp(v.ptr, "web") == 0 ? AUD_WEB
-			      : strcmp(v.ptr, "mgt") == 0 ? AUD_MGT
-							  : 0;
-		if (!f->audience) {
-			buf_errf(err, "audience must be it, web or mgt");
-			r = ERR_INVAL;
-			goto out;
-		}
-	}
-	if (r == 0 || r == ERR_NOTFOUND) {
-		const char *names[2] = {"limit", "offset"};
-		int64_t *dst[2] = {&f->limit, &f->offset};
-		int i;
-
-		r = 0;
-		for (i = 0; i < 2 && r == 0; i++) {
-			struct cursor cc;
-			uint64_t n;
-
-			r = api_query_get(q, len, names[i], &v, 10);
-			if (r == ERR_NOTFOUND) {
-				r = 0;
-				continue;
-			}
-			cursor_init(&cc, v.ptr, v.len);
-			if (r == 0 && (cursor_uint(&cc, i == 0 ? 1000 : 1000000000, &n) != 0 ||
-				       cc.len != 0 || (i == 0 && n == 0))) {
-				buf_errf(err, "limit must be 1..1000 and offset a number");
-				r = ERR_INVAL;
-			}
-			if (r == 0)
-				*dst[i] = (int64_t)n;
-		}
-	}
-out:
-	if (r && r != ERR_INVAL && r != ERR_NOMEM) {
-		buf_errf(err, "malformed query string");
-		r = ERR_INVAL;
-	}
-	buf_release(&v);
-	return r;
+/* After a query-string parser: 1 when the request ends here (rs holds
+ * the 400, or *ret an internal failure), 0 to go on. Releases err. */
+static int query_failed(int r, struct buf *err, struct api_resp *rs, int *ret)
+{
+	if (r == ERR_INVAL)
+		api_error(rs, 400, err->ptr);
+	buf_release(err);
+	*ret = r == ERR_INVAL ? 0 : r;
+	return r != 0;
 }
 
 static int h_findings(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
@@ -664,16 +600,57 @@ static int h_findings(struct api_ctx *c, const struct api_req *rq, const struct 
 
 	if (param_id(rq, &id))
 		return data_result(ERR_NOTFOUND, rs, 0);
-	r = api_findings_filter(rq->query ? rq->query : "", rq->query_len, &f, &err);
-	if (r == ERR_INVAL) {
-		api_error(rs, 400, err.ptr);
-		buf_release(&err);
-		return 0;
-	}
-	buf_release(&err);
-	if (r)
+	r = api_findings_filter(query_of(rq), rq->query_len, &f, &err);
+	if (query_failed(r, &err, rs, &r))
 		return r;
 	return data_result(tenant_findings_list(c->st, az, id, &f, &rs->body), rs, 200);
+}
+
+/* GET /api/orgs/:id/scans?status=&limit=&offset= */
+static int h_scans_list(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			struct api_resp *rs)
+{
+	struct tenant_scan_filter f;
+	struct buf err = BUF_INIT;
+	int64_t id;
+	int r;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	r = api_scans_filter(query_of(rq), rq->query_len, &f, &err);
+	if (query_failed(r, &err, rs, &r))
+		return r;
+	return data_result(tenant_scans_list(c->st, az, id, &f, &rs->body), rs, 200);
+}
+
+/* GET /api/orgs/:id/summary */
+static int h_summary(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		     struct api_resp *rs)
+{
+	int64_t id;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	return data_result(tenant_org_summary(c->st, az, id, &rs->body), rs, 200);
+}
+
+/* GET /api/aggregates[?sector=X]: associations, insurers and operators. */
+static int h_aggregates(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			struct api_resp *rs)
+{
+	struct buf err = BUF_INIT;
+	char sector = 0;
+	int r;
+
+	r = api_sector_filter(query_of(rq), rq->query_len, &sector, &err);
+	if (query_failed(r, &err, rs, &r))
+		return r;
+	r = tenant_aggregates(c->st, az, sector, &rs->body);
+	if (r == ERR_PERM) {
+		api_error(rs, 403, "sector aggregates are for associations and insurers");
+		return 0;
+	}
+	return data_result(r, rs, 200);
 }
 
 static int h_members(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
@@ -1015,6 +992,8 @@ static const struct api_route routes[] = {
     {"GET", "/api/orgs/:id/assets", h_assets_list, API_AUTH_USER},
     {"POST", "/api/orgs/:id/assets", h_asset_create, API_AUTH_USER},
     {"GET", "/api/orgs/:id/members", h_members, API_AUTH_USER},
+    {"GET", "/api/orgs/:id/scans", h_scans_list, API_AUTH_USER},
+    {"GET", "/api/orgs/:id/summary", h_summary, API_AUTH_USER},
     {"DELETE", "/api/orgs/:id/members/:user_id", h_member_remove, API_AUTH_USER},
     {"POST", "/api/orgs/:id/invitations", h_invite, API_AUTH_USER},
     {"POST", "/api/invitations/accept", h_invite_accept, API_AUTH_NONE},
@@ -1025,6 +1004,7 @@ static const struct api_route routes[] = {
     {"POST", "/api/assets/:id/scans", h_scan_start, API_AUTH_USER},
     {"GET", "/api/scans/:id", h_scan_get, API_AUTH_USER},
     {"GET", "/api/scans/:id/findings", h_findings, API_AUTH_USER},
+    {"GET", "/api/aggregates", h_aggregates, API_AUTH_USER},
 };
 
 const struct api_route *api_routes(size_t *n)

@@ -75,3 +75,35 @@ int api_json_int(struct buf *b, int64_t v)
 		*--p = '-';
 	return buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
+
+int api_json_key(struct buf *b, const char *key, size_t klen, int comma)
+{
+	int r = buf_grow(b, klen + 4);
+
+	if (r == 0 && comma)
+		r = buf_addch(b, ',');
+	if (r == 0)
+		r = buf_addch(b, '"');
+	if (r == 0)
+		r = buf_add(b, key, klen);
+	return r ? r : buf_add(b, "\":", 2);
+}
+
+int api_json_strz(struct buf *b, const char *s)
+{
+	return s ? api_json_str(b, s, strlen(s)) : buf_add(b, "null", 4);
+}
+
+int api_json_counts(struct buf *b, const int64_t n[5])
+{
+	static const char *const keys[5] = {
+	    "{\"critical\":", ",\"high\":", ",\"medium\":", ",\"low\":", ",\"info\":"};
+	int i, r = 0;
+
+	for (i = 0; i < 5 && r == 0; i++) {
+		r = buf_adds(b, keys[i]);
+		if (r == 0)
+			r = api_json_int(b, n[4 - i]);
+	}
+	return r ? r : buf_addch(b, '}');
+}

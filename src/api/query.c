@@ -154,3 +154,25 @@ int api_query_check(const char *q, size_t len, const char *const *allowed, struc
 	}
 	return r == ERR_EOF ? 0 : r;
 }
+
+int api_query_int(const char *q, size_t len, const char *name, int64_t min, int64_t max,
+		  int64_t *out)
+{
+	struct buf v = BUF_INIT;
+	struct cursor c;
+	uint64_t n = 0;
+	int r = api_query_get(q, len, name, &v, 20);
+
+	if (r == ERR_TOO_BIG)
+		r = ERR_INVAL;
+	if (r == 0) {
+		cursor_init(&c, v.ptr, v.len);
+		if (v.len == 0 || cursor_uint(&c, (uint64_t)max, &n) != 0 || c.len != 0 ||
+		    (int64_t)n < min)
+			r = ERR_INVAL;
+	}
+	buf_release(&v);
+	if (r == 0)
+		*out = (int64_t)n;
+	return r;
+}
