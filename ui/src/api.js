@@ -80,44 +80,13 @@ export const invite = (org, email, role) =>
 export const acceptInvitation = (token, password) =>
 	api('POST', '/api/invitations/accept', { token, password });
 
-// The API has no list of an organisation's scans yet. When the server
-// offers GET /api/orgs/:id/scans it is used; otherwise the dashboard
-// remembers the scans started or opened in this browser (localStorage).
-const KNOWN = 'wachter.scans';
-
-function known() {
-	try {
-		return JSON.parse(localStorage.getItem(KNOWN) || '{}') || {};
-	} catch {
-		return {};
-	}
-}
-
-export function rememberScan(org, scanId) {
-	const k = known();
-	const list = k[org] || [];
-	if (!list.includes(scanId)) list.push(scanId);
-	k[org] = list.slice(-50);
-	localStorage.setItem(KNOWN, JSON.stringify(k));
-}
-
-export async function listScans(org) {
-	try {
-		const l = await api('GET', `/api/orgs/${org}/scans`);
-		if (Array.isArray(l)) return l;
-	} catch (e) {
-		if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 405)) throw e;
-	}
-	const ids = known()[org] || [];
-	const out = [];
-	for (const id of ids) {
-		try {
-			const s = await getScan(id);
-			if (s.org_id === Number(org)) out.push(s);
-		} catch {
-			/* gone or no longer visible */
-		}
-	}
-	out.sort((a, b) => (a.started_at < b.started_at ? 1 : -1));
-	return out;
-}
+// GET /api/orgs/:id/scans: the organisation's scans, newest first, each
+// with its finding counts by severity.
+export const listScans = (org, limit = 50) => api('GET', `/api/orgs/${org}/scans?limit=${limit}`);
+// GET /api/orgs/:id/summary: open findings (latest finished scan per
+// target) by severity, the trend over the last finished scans and the
+// worst open findings.
+export const getSummary = (org) => api('GET', `/api/orgs/${org}/summary`);
+// GET /api/aggregates: sector figures for associations (their sector),
+// insurers and operators (all); 403 for everyone else.
+export const getAggregates = () => api('GET', '/api/aggregates');

@@ -1,12 +1,11 @@
-// data.js: what the pages compute from the API's answers: open findings
-// (the latest finished scan of each target), counts by severity, the
-// trend over scans and the grouping by audience.
-import { listFindings, listScans } from './api.js';
+// data.js: what the pages derive from the API's answers: severity order,
+// the grouping by audience, an organisation's overview (summary + scans)
+// and what a user's roles let it see.
+import { getSummary, listScans } from './api.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
 export const AUDIENCES = ['it', 'web', 'mgt'];
 const RANK = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
-const FINISHED = ['done', 'incomplete'];
 
 export const sevRank = (s) => RANK[s] ?? -1;
 
@@ -33,21 +32,27 @@ export function byAudience(findings) {
 	return g;
 }
 
-// The organisation's scans (newest first), the open findings and the trend.
-export async function orgSummary(orgId) {
-	const scans = await listScans(orgId);
-	const finished = scans.filter((s) => FINISHED.includes(s.status));
-	const latest = new Map();
-	for (const s of finished) if (!latest.has(s.target)) latest.set(s.target, s);
-	const trendScans = finished.slice(0, 12).reverse();
-	const findings = new Map();
-	for (const s of new Set([...latest.values(), ...trendScans]))
-		findings.set(s.id, await listFindings(s.id));
-	const open = [];
-	for (const s of latest.values()) open.push(...findings.get(s.id));
-	const trend = trendScans.map((s) => ({
-		scan: s,
-		counts: countBySeverity(findings.get(s.id)),
-	}));
-	return { scans, open, counts: countBySeverity(open), trend };
+export const sumCounts = (c) => SEVERITIES.reduce((a, s) => a + ((c && c[s]) || 0), 0);
+
+// The organisation's summary (open findings by severity, trend oldest
+// first, worst open findings) and its scans, newest first.
+export async function orgOverview(orgId) {
+	const [summary, scans] = await Promise.all([getSummary(orgId), listScans(orgId)]);
+	const trend = [...summary.trend].sort((a, b) => a.scan_id - b.scan_id);
+	return { ...summary, trend, scans };
+}
+
+// What the navigation offers: company data (members, partners,
+// operators), the partner overview, the sector aggregates (associations,
+// insurers, operators).
+export function rolesOf(me) {
+	const roles = new Set(me.memberships.map((m) => m.role));
+	const company = roles.has('admin') || roles.has('member');
+	return {
+		partner: roles.has('partner'),
+		sectors: !!me.operator || roles.has('association') || roles.has('insurer'),
+		// Associations and insurers get aggregates only, never company
+		// pages; someone without any membership may register a company.
+		companies: !!me.operator || company || roles.has('partner') || roles.size === 0,
+	};
 }

@@ -24,3 +24,7 @@ export function useT() {
 	const { lang } = useContext(LangContext);
 	return (key, vars) => translate(lang, key, vars);
 }
+
+export function useLang() {
+	return useContext(LangContext).lang;
+}

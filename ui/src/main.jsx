@@ -15,6 +15,8 @@ import { Overview } from './pages/Overview.jsx';
 import { Assets } from './pages/Assets.jsx';
 import { Scan } from './pages/Scan.jsx';
 import { Partner } from './pages/Partner.jsx';
+import { Sectors } from './pages/Sectors.jsx';
+import { rolesOf } from './data.js';
 
 function LangSwitch({ lang, setLang }) {
 	const t = (k) => translate(lang, k);
@@ -34,7 +36,9 @@ function LangSwitch({ lang, setLang }) {
 }
 
 function home(me) {
-	if (me.memberships.some((m) => m.role === 'partner')) return '/partner';
+	const r = rolesOf(me);
+	if (r.partner) return '/partner';
+	if (r.sectors && !r.companies) return '/sectors';
 	const mine = me.memberships.filter((m) => m.role !== 'partner');
 	if (!me.operator && mine.length === 1) return `/orgs/${mine[0].org_id}`;
 	return '/orgs';
@@ -45,6 +49,7 @@ function Page({ me, path, t }) {
 	if (path === '/' || path === '') return <Redirect to={home(me)} />;
 	if (path === '/orgs') return <Orgs me={me} />;
 	if (path === '/partner') return <Partner me={me} />;
+	if (path === '/sectors') return <Sectors />;
 	if ((m = match('/orgs/:id', path))) return <Overview me={me} id={m.id} />;
 	if ((m = match('/orgs/:id/assets', path))) return <Assets me={me} id={m.id} />;
 	if ((m = match('/scans/:id', path))) return <Scan id={m.id} />;
@@ -129,7 +134,7 @@ function App() {
 			/>
 		);
 	else body = <Page me={me} path={path} t={t} />;
-	const isPartner = me && me.memberships.some((m) => m.role === 'partner');
+	const roles = me ? rolesOf(me) : {};
 	return (
 		<LangContext.Provider value={{ lang, setLang }}>
 			<a class="skip" href="#main">
@@ -142,14 +147,27 @@ function App() {
 				{me && (
 					<nav aria-label={t('nav.label')}>
 						<ul>
-							{isPartner && (
+							{roles.partner && (
 								<li>
-									<Link href="/partner">{t('nav.partner')}</Link>
+									<Link href="/partner" aria-current={path === '/partner' ? 'page' : undefined}>
+										{t('nav.partner')}
+									</Link>
 								</li>
 							)}
-							<li>
-								<Link href="/orgs">{t('nav.orgs')}</Link>
-							</li>
+							{roles.companies && (
+								<li>
+									<Link href="/orgs" aria-current={path === '/orgs' ? 'page' : undefined}>
+										{t('nav.orgs')}
+									</Link>
+								</li>
+							)}
+							{roles.sectors && (
+								<li>
+									<Link href="/sectors" aria-current={path === '/sectors' ? 'page' : undefined}>
+										{t('nav.sectors')}
+									</Link>
+								</li>
+							)}
 							<li>
 								<button type="button" class="linkish" onClick={doSignOut}>
 									{t('nav.signout')}

@@ -2,7 +2,7 @@
 // proving ownership (DNS TXT, the well-known file, or an operator's
 // attestation) and starting a scan of a verified asset.
 import { useState } from 'preact/hooks';
-import { addAsset, getOrg, listAssets, rememberScan, startScan, verifyAsset } from '../api.js';
+import { addAsset, getOrg, listAssets, startScan, verifyAsset } from '../api.js';
 import { useT } from '../i18n.js';
 import { ErrorBox, Field, Loading, Notice, useLoad } from '../components.jsx';
 import { Link, navigate } from '../router.jsx';
@@ -27,7 +27,6 @@ function AssetRow({ a, me, write, onChange, setMsg, howto }) {
 		setBusy(true);
 		try {
 			const r = await startScan(a.id);
-			rememberScan(a.org_id, r.scan_id);
 			navigate(`/scans/${r.scan_id}`);
 		} catch (x) {
 			const m = x.status === 409 ? 'assets.scan.notverified' : x.status === 503 ? 'assets.scan.busy' : null;

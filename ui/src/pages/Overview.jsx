@@ -4,8 +4,9 @@
 import { useState } from 'preact/hooks';
 import { getOrg, invite, listMembers } from '../api.js';
 import { useT } from '../i18n.js';
-import { orgSummary } from '../data.js';
-import { ErrorBox, Field, Loading, Notice, SeverityChart, TrendChart, useLoad } from '../components.jsx';
+import { orgOverview, sumCounts } from '../data.js';
+import { ErrorBox, Field, Loading, Notice, SevBadge, useLoad } from '../components.jsx';
+import { SeverityChart, TrendChart } from '../charts.jsx';
 import { Link } from '../router.jsx';
 
 export function canWrite(me, org) {
@@ -69,12 +70,12 @@ function InviteForm({ org, me }) {
 export function Overview({ me, id }) {
 	const t = useT();
 	const org = useLoad(() => getOrg(id), [id]);
-	const sum = useLoad(() => orgSummary(id), [id]);
+	const sum = useLoad(() => orgOverview(id), [id]);
 	const members = useLoad(() => listMembers(id), [id]);
 	if (org.loading && !org.data) return <Loading />;
 	if (org.error) return <ErrorBox error={org.error} />;
 	const o = org.data;
-	const serious = sum.data ? sum.data.counts.critical + sum.data.counts.high : 0;
+	const serious = sum.data ? sum.data.open.critical + sum.data.open.high : 0;
 	return (
 		<>
 			<section class="card" aria-labelledby="ov-h">
@@ -82,7 +83,8 @@ export function Overview({ me, id }) {
 				{sum.loading && <Loading />}
 				<ErrorBox error={sum.error} />
 				{sum.data && sum.data.scans.length === 0 && <p>{t('overview.noscans')}</p>}
-				{sum.data && sum.data.scans.length > 0 && (
+				{sum.data && sum.data.scans.length > 0 && sum.data.latest.length === 0 && <p>{t('overview.nofinished')}</p>}
+				{sum.data && sum.data.latest.length > 0 && (
 					<p class={serious ? 'verdict bad' : 'verdict good'}>
 						{serious ? t('overview.verdict.bad', { n: serious }) : t('overview.verdict.good')}
 					</p>
@@ -96,7 +98,7 @@ export function Overview({ me, id }) {
 					<section class="card" aria-labelledby="open-h">
 						<h2 id="open-h">{t('overview.open')}</h2>
 						<p class="muted">{t('overview.open.help')}</p>
-						<SeverityChart counts={sum.data.counts} title={t('overview.open')} />
+						<SeverityChart counts={sum.data.open} title={t('overview.open')} />
 					</section>
 					<section class="card" aria-labelledby="trend-h">
 						<h2 id="trend-h">{t('overview.trend')}</h2>
@@ -104,6 +106,21 @@ export function Overview({ me, id }) {
 						<TrendChart trend={sum.data.trend} title={t('overview.trend')} />
 					</section>
 				</div>
+			)}
+			{sum.data && sum.data.worst.length > 0 && (
+				<section class="card" aria-labelledby="worst-h">
+					<h2 id="worst-h">{t('overview.worst')}</h2>
+					<ul class="worst" data-testid="worst">
+						{sum.data.worst.map((f) => (
+							<li key={f.id}>
+								<SevBadge sev={f.severity} /> <Link href={`/scans/${f.scan_id}`}>{f.title}</Link>{' '}
+								<span class="muted">
+									{f.target} · {f.check_id}
+								</span>
+							</li>
+						))}
+					</ul>
+				</section>
 			)}
 			{sum.data && sum.data.scans.length > 0 && (
 				<section class="card" aria-labelledby="scans-h">
@@ -113,7 +130,7 @@ export function Overview({ me, id }) {
 							<li key={s.id}>
 								<Link href={`/scans/${s.id}`}>{t('scan.title', { id: s.id, target: s.target })}</Link>{' '}
 								<span class="muted">
-									{t(`scan.status.${s.status}`)} · {s.started_at} · {t('scan.findings')}: {s.findings}
+									{t(`scan.status.${s.status}`)} · {s.started_at} · {t('scan.findings')}: {sumCounts(s.counts)}
 								</span>
 							</li>
 						))}

@@ -1,25 +1,33 @@
 // Partner.jsx: an IT partner's clients (every organisation it sees besides
-// its own partner organisations) with their worst open findings.
-import { listOrgs } from '../api.js';
+// its own partner organisations), each with its open findings by severity
+// and its worst open findings (GET /api/orgs/:id/summary).
+import { getSummary, listOrgs } from '../api.js';
 import { useT } from '../i18n.js';
-import { orgSummary, worst } from '../data.js';
 import { ErrorBox, Loading, SevBadge, useLoad } from '../components.jsx';
 import { Link } from '../router.jsx';
 
 async function load(me) {
 	const own = new Set(me.memberships.filter((m) => m.role === 'partner').map((m) => m.org_id));
 	const orgs = (await listOrgs()).filter((o) => !own.has(o.id));
-	const out = [];
-	for (const o of orgs) {
-		let sum = null;
-		try {
-			sum = await orgSummary(o.id);
-		} catch {
-			sum = null;
-		}
-		out.push({ org: o, sum });
-	}
-	return out;
+	const sums = await Promise.all(orgs.map((o) => getSummary(o.id).catch((error) => ({ error }))));
+	return orgs.map((org, i) => ({ org, sum: sums[i] }));
+}
+
+function Worst({ sum }) {
+	const t = useT();
+	if (sum.error) return <ErrorBox error={sum.error} />;
+	if (!sum.latest.length) return <span class="muted">{t('partner.noscans')}</span>;
+	if (!sum.worst.length || sum.open.critical + sum.open.high + sum.open.medium === 0)
+		return <span class="muted">{t('partner.clean')}</span>;
+	return (
+		<ul class="worst">
+			{sum.worst.slice(0, 3).map((f) => (
+				<li key={f.id}>
+					<SevBadge sev={f.severity} /> <Link href={`/scans/${f.scan_id}`}>{f.title}</Link>
+				</li>
+			))}
+		</ul>
+	);
 }
 
 export function Partner({ me }) {
@@ -48,24 +56,12 @@ export function Partner({ me }) {
 										<Link href={`/orgs/${org.id}`}>{org.name}</Link>
 									</th>
 									<td>
-										{sum && sum.scans.length
-											? `${sum.counts.critical} / ${sum.counts.high} / ${sum.counts.medium}`
+										{!sum.error && sum.latest.length
+											? `${sum.open.critical} / ${sum.open.high} / ${sum.open.medium}`
 											: '-'}
 									</td>
 									<td>
-										{!sum || !sum.scans.length ? (
-											<span class="muted">{t('partner.noscans')}</span>
-										) : sum.counts.critical + sum.counts.high + sum.counts.medium === 0 ? (
-											<span class="muted">{t('partner.clean')}</span>
-										) : (
-											<ul class="worst">
-												{worst(sum.open, 3).map((f) => (
-													<li key={f.id}>
-														<SevBadge sev={f.severity} /> {f.title}
-													</li>
-												))}
-											</ul>
-										)}
+										<Worst sum={sum} />
 									</td>
 								</tr>
 							))}

@@ -1,7 +1,7 @@
 // Scan.jsx: one scan: its status (polled while it runs) and its findings
 // grouped by audience (IT, web developer, management), each with its tip.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getScan, listFindings, rememberScan } from '../api.js';
+import { getScan, listFindings } from '../api.js';
 import { useT } from '../i18n.js';
 import { AUDIENCES, SEVERITIES, byAudience, sevRank } from '../data.js';
 import { ErrorBox, Field, Loading, SevBadge, useLoad } from '../components.jsx';
@@ -86,7 +86,6 @@ export function Scan({ id }) {
 	const done = s && !RUNNING.includes(s.status);
 	const findings = useLoad(() => (done ? listFindings(id) : Promise.resolve(null)), [id, done]);
 	useEffect(() => {
-		if (s) rememberScan(s.org_id, s.id);
 		if (!s || done) return undefined;
 		const h = setTimeout(scan.reload, 1000);
 		return () => clearTimeout(h);
