@@ -1,12 +1,15 @@
 #!/bin/sh
-# dashboard.sh: the dashboard's browser test. Starts `wachter serve --ui`
-# on a free 127.0.0.1 port with a fresh database, creates the operator,
+# dashboard.sh: the dashboard's browser test. Starts the lab's DNS
+# (tests/lab/up, tests/lab/dns-up: idempotent; needs root) for the
+# ownership check of a domain under client.test, then `wachter serve --ui`
+# on a free 127.0.0.1 port with a fresh database, the lab's validating
+# resolver (--scan.resolver=127.77.2.1), creates the operator,
 # checks the static file server over HTTP (types, cache headers, security
 # headers, fallback, traversal), then drives headless chromium through
 # dashboard.spec.mjs. Env: WACHTER (binary), WACHTER_SRC (repo root);
 # optional CHROMIUM (default /usr/bin/chromium), KEEP=1 keeps the temp dir,
 # SHOTS_ALL=1 (with KEEP=1) keeps a screenshot of every page after each step.
-# Needs node, ui/node_modules (scripts/build-ui) and chromium.
+# Needs root, node, sqlite3, ui/node_modules (scripts/build-ui) and chromium.
 set -u
 : "${WACHTER:?set WACHTER to the wachter binary}"
 : "${WACHTER_SRC:?set WACHTER_SRC to the repository root}"
@@ -20,6 +23,10 @@ fail() {
 
 command -v node >/dev/null 2>&1 || fail "node is not installed"
 command -v curl >/dev/null 2>&1 || fail "curl is not installed"
+command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 is not installed"
+[ "$(id -u)" -eq 0 ] || fail "needs root (the lab DNS: tests/lab/dns-up, tests/lab/dns-txt)"
+"$WACHTER_SRC/tests/lab/up" >/dev/null || fail "tests/lab/up failed"
+"$WACHTER_SRC/tests/lab/dns-up" >/dev/null || fail "tests/lab/dns-up failed"
 [ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing (apt-get install chromium)"
 if [ ! -f "$UI/dist/index.html" ] || [ ! -d "$UI/node_modules/playwright-core" ]; then
 	"$WACHTER_SRC/scripts/build-ui" >/dev/null || fail "scripts/build-ui failed"
@@ -61,7 +68,8 @@ cd "$T" || exit 1
 pw=$(sed -n 's/^password: //p' "$T/op.txt")
 [ -n "$pw" ] || fail "no operator password printed"
 
-"$WACHTER" --store.url="$db" --scan.ports="$ftpport" serve --listen "127.0.0.1:$port" --ui "$UI/dist" >"$T/server.log" 2>&1 &
+# The ownership check of a domain asks the lab's validating unbound.
+"$WACHTER" --store.url="$db" --scan.ports="$ftpport" --scan.resolver=127.77.2.1 serve --listen "127.0.0.1:$port" --ui "$UI/dist" >"$T/server.log" 2>&1 &
 pid=$!
 i=0
 until curl -fsS "$base/healthz" >/dev/null 2>&1; do
@@ -133,6 +141,7 @@ mkdir -p "$T/profile" "$T/shots"
 start=$(date +%s)
 BASE="$base" OP_EMAIL=operator@wachter.example OP_PASSWORD="$pw" SHOTS="$T/shots" \
 	PROFILE="$T/profile" TMPDIR="$T/profile" CHROMIUM="$CHROMIUM" UI_DIR="$UI" \
+	DNS_TXT="$WACHTER_SRC/tests/lab/dns-txt" DB="$T/wachter.db" \
 	node "$WACHTER_SRC/tests/browser/dashboard.spec.mjs"
 rc=$?
 echo "dashboard: browser run took $(($(date +%s) - start)) s"

@@ -1,11 +1,16 @@
 // dashboard.spec.mjs: the dashboard's acceptance run in headless Debian
 // chromium (playwright-core, no test runner): sign-in, an organisation,
 // an invitation accepted in a second browser context, an asset verified
-// and scanned, its findings by audience, the language switch, an IT
-// partner with two clients, and tenant isolation in the UI and the API.
+// and scanned, a domain verified through the lab DNS, its findings by
+// audience, the language switch, the charts and their tables, an IT
+// partner with two clients, a sector association's figures, tenant
+// isolation in the UI and the API, a phone-sized screen and the keyboard.
 // Environment: BASE (http://127.0.0.1:PORT), OP_EMAIL, OP_PASSWORD, SHOTS
 // (screenshot directory), PROFILE (a fresh --user-data-dir root),
-// CHROMIUM (default /usr/bin/chromium), UI_DIR (default ../../ui). Exit 0 when every step passes.
+// CHROMIUM (default /usr/bin/chromium), UI_DIR (default ../../ui),
+// DNS_TXT (tests/lab/dns-txt), DB (the server's SQLite file, for the one
+// role the API cannot hand out yet). Exit 0 when every step passes.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -17,12 +22,14 @@ const { chromium } = createRequire(join(UI, 'package.json'))('playwright-core');
 const BASE = process.env.BASE;
 const SHOTS = process.env.SHOTS || '/tmp';
 const PROFILE = process.env.PROFILE;
+const DNS_TXT = process.env.DNS_TXT;
+const DB = process.env.DB;
 const OP = { email: process.env.OP_EMAIL, password: process.env.OP_PASSWORD };
 const STEP_TIMEOUT = 15000;
 const SCAN_TIMEOUT = Number(process.env.SCAN_TIMEOUT_MS || 180000);
 
-if (!BASE || !OP.email || !OP.password || !PROFILE) {
-	console.error('dashboard.spec: BASE, OP_EMAIL, OP_PASSWORD and PROFILE are required');
+if (!BASE || !OP.email || !OP.password || !PROFILE || !DNS_TXT || !DB) {
+	console.error('dashboard.spec: BASE, OP_EMAIL, OP_PASSWORD, PROFILE, DNS_TXT and DB are required');
 	process.exit(2);
 }
 
@@ -67,8 +74,17 @@ async function newUser(browser, name) {
 	const ctx = await browser.newContext({ baseURL: BASE, locale: 'nl-NL' });
 	ctx.setDefaultTimeout(STEP_TIMEOUT);
 	await guard(ctx);
-	const page = await ctx.newPage();
 	const problems = [];
+	// CSP violations are reported by the page itself (securitypolicyviolation
+	// events; the init script is injected by the browser, outside the CSP)
+	// besides the console message chromium writes for them.
+	await ctx.exposeBinding('__wachterCsp', ({ page: p }, v) => problems.push(`CSP violation at ${p.url()}: ${v}`));
+	await ctx.addInitScript(() => {
+		document.addEventListener('securitypolicyviolation', (e) =>
+			window.__wachterCsp(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} ${e.sourceFile || ''}:${e.lineNumber || 0}`),
+		);
+	});
+	const page = await ctx.newPage();
 	page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
 	page.on('console', (m) => {
 		// CSP violations and script errors show up here; expected 401/404
@@ -88,9 +104,10 @@ async function signIn(page, email, password) {
 	await page.getByRole('button', { name: 'Afmelden' }).waitFor();
 }
 
-async function createOrg(page, name, partnerName) {
+async function createOrg(page, name, partnerName, sector) {
 	await page.goto('/orgs');
 	await page.getByLabel('Naam', { exact: true }).fill(name);
+	if (sector) await page.getByLabel('Sector (SBI-sectie A t/m U)').fill(sector);
 	if (partnerName) await page.getByLabel('Als klant van IT-partner').selectOption({ label: partnerName });
 	await page.getByRole('button', { name: 'Registreren' }).click();
 	await page.getByRole('heading', { level: 1, name: `Hoe veilig is ${name}?` }).waitFor();
@@ -118,6 +135,73 @@ async function accept(page, link, password) {
 	await page.getByText('Je account is gemaakt. Meld je nu aan.').waitFor();
 }
 
+// A JSON API call from the page, as the signed-in user (the CSRF token
+// from its readable cookie). Answers {status, body}.
+function apiAs(page, method, path, body) {
+	return page.evaluate(
+		async ({ method, path, body }) => {
+			const m = document.cookie.match(/(?:^|; )wachter_csrf=([^;]*)/);
+			const headers = { Accept: 'application/json' };
+			if (m) headers['X-CSRF-Token'] = decodeURIComponent(m[1]);
+			if (body !== undefined) headers['Content-Type'] = 'application/json';
+			const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+			const text = await r.text();
+			return { status: r.status, body: text ? JSON.parse(text) : null };
+		},
+		{ method, path, body },
+	);
+}
+
+// The lab's DNS: tests/lab/dns-txt set|clear NAME [TEXT] (knot + unbound).
+const published = new Set();
+function dnsTxt(...args) {
+	execFileSync(DNS_TXT, args, { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120000 });
+	if (args[0] === 'set') published.add(args[1]);
+	else published.delete(args[1]);
+}
+
+// No horizontal scroll: the page is not wider than the viewport.
+async function fitsWidth(page, what) {
+	const [sw, iw] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+	check(sw <= iw, `${what}: ${sw}px wide on a ${iw}px screen`);
+}
+
+// A chart's canvas has been drawn on (some pixels are not transparent).
+async function drawn(canvas, what) {
+	await canvas.waitFor();
+	const ok = await canvas.evaluate(async (c) => {
+		for (let i = 0; i < 50; i++) {
+			if (c.width > 0 && c.height > 0) {
+				const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+				let n = 0;
+				for (let j = 3; j < d.length; j += 4) if (d[j]) n++;
+				if (n > 100) return true;
+			}
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		return false;
+	});
+	check(ok, `${what}: the chart is drawn`);
+}
+
+// Tab until the element matching `target` has the focus; each stop must
+// show a focus outline. Answers the number of Tab presses.
+async function tabTo(page, target, what, max = 60) {
+	for (let i = 1; i <= max; i++) {
+		await page.keyboard.press('Tab');
+		const st = await page.evaluate(() => {
+			const e = document.activeElement;
+			if (!e || e === document.body) return null;
+			const cs = getComputedStyle(e);
+			return { outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2, text: (e.textContent || e.getAttribute('aria-label') || e.tagName).trim().slice(0, 40) };
+		});
+		if (!st) continue;
+		check(st.outline, `${what}: no visible focus on "${st.text}"`);
+		if (await target.evaluate((e) => e === document.activeElement)) return i;
+	}
+	throw new Error(`check failed: ${what}: ${max} Tab presses did not reach it`);
+}
+
 async function main() {
 	mkdirSync(SHOTS, { recursive: true });
 	const browser = await chromium.launch({
@@ -141,6 +225,13 @@ async function main() {
 		await scenario(browser);
 	} catch (e) {
 		console.error(`FAIL in step "${step}": ${e.message}`);
+		for (const n of published) {
+			try {
+				dnsTxt('clear', n);
+			} catch {
+				console.error(`  could not clear the TXT record of ${n}`);
+			}
+		}
 		for (const [name, p] of Object.entries(pages)) {
 			const f = join(SHOTS, `fail-${name}.png`);
 			await p.page.screenshot({ path: f, fullPage: true }).catch(() => {});
@@ -167,11 +258,26 @@ async function scenario(browser) {
 	const op = await newUser(browser, 'operator');
 	const owner = await newUser(browser, 'owner');
 	const partner = await newUser(browser, 'partner');
-	let bakery, scanId, partnerOrg, clientA, clientB;
+	const assoc = await newUser(browser, 'association');
+	let bakery, scanId, partnerOrg, clientA, clientB, assocOrg;
+	const domain = `bakkerij-${Date.now().toString(36)}.client.test`;
 
 	await run('operator signs in', () => signIn(op, OP.email, OP.password));
+	await run('a CSP violation would fail the run', async () => {
+		// An inline style attribute is what a chart library might set; the
+		// server's CSP blocks it and the run would record it.
+		const before = pages.operator.problems.length;
+		await op.evaluate(() => document.body.setAttribute('style', 'outline: 1px solid red'));
+		for (let i = 0; i < 50 && pages.operator.problems.length === before; i++) await op.waitForTimeout(100);
+		const got = pages.operator.problems.splice(before);
+		check(got.some((x) => /CSP violation.*style-src/.test(x)), `the violation was recorded: ${JSON.stringify(got)}`);
+		await op.evaluate(() => document.body.removeAttribute('style'));
+		// chromium's console message for it may come a moment later.
+		await op.waitForTimeout(200);
+		pages.operator.problems.splice(before);
+	});
 	await run('operator registers a company', async () => {
-		bakery = await createOrg(op, 'Bakkerij Jansen');
+		bakery = await createOrg(op, 'Bakkerij Jansen', null, 'G');
 	});
 	let link;
 	await run('operator invites the owner', async () => {
@@ -195,6 +301,25 @@ async function scenario(browser) {
 		check((await owner.getByRole('button', { name: 'Scan starten' }).count()) === 0, 'no scan before verification');
 		check((await owner.getByRole('button', { name: 'Bevestig als beheerder' }).count()) === 0, 'a company admin cannot attest');
 	});
+	await run('owner verifies a domain through the lab DNS', async () => {
+		await owner.getByLabel('Soort').selectOption('domain');
+		await owner.getByLabel('Waarde').fill(domain);
+		await owner.getByRole('button', { name: 'Toevoegen' }).click();
+		const row = owner.getByRole('row', { name: new RegExp(domain.replace(/\./g, '\\.')) });
+		await row.getByRole('rowheader').waitFor();
+		const record = (await row.getByTestId('dns-txt').textContent()).trim();
+		check(/^wachter-verify=[A-Za-z0-9_-]{20,}$/.test(record), `the TXT record shown: ${record}`);
+		// Not published yet: the check fails and says so.
+		await row.getByRole('button', { name: 'Controleer DNS' }).click();
+		await owner.getByRole('alert').filter({ hasText: 'Niet bevestigd' }).waitFor();
+		check((await row.getByRole('button', { name: 'Scan starten' }).count()) === 0, 'no scan before verification');
+		dnsTxt('set', domain, record);
+		await row.getByRole('button', { name: 'Controleer DNS' }).click();
+		await owner.getByText(`${domain} is bevestigd.`).waitFor();
+		await row.getByText('bevestigd (dns)').waitFor();
+		await row.getByRole('button', { name: 'Scan starten' }).waitFor();
+		dnsTxt('clear', domain);
+	});
 	await run('operator attests the asset', async () => {
 		await op.goto(`/orgs/${bakery}/assets`);
 		await op.getByRole('button', { name: 'Bevestig als beheerder' }).click();
@@ -204,7 +329,7 @@ async function scenario(browser) {
 	await run('owner starts a scan', async () => {
 		await owner.reload();
 		await owner.getByText('bevestigd (operator)').waitFor();
-		await owner.getByRole('button', { name: 'Scan starten' }).click();
+		await owner.getByRole('row', { name: /127\.0\.0\.1/ }).getByRole('button', { name: 'Scan starten' }).click();
 		await owner.waitForURL(/\/scans\/[0-9]+$/);
 		scanId = Number(new URL(owner.url()).pathname.split('/')[2]);
 		await owner.getByRole('heading', { level: 1, name: `Scan ${scanId}: 127.0.0.1` }).waitFor();
@@ -266,6 +391,20 @@ async function scenario(browser) {
 		await owner.getByText('Er staan 1 ernstige bevindingen open (hoog of kritiek).').waitFor();
 		await owner.getByRole('img', { name: /^Verloop:/ }).waitFor();
 		await owner.getByRole('link', { name: `Scan ${scanId}: 127.0.0.1` }).waitFor();
+		// Chart.js drew both charts; their numbers are in tables too.
+		await drawn(owner.getByRole('img', { name: /^Openstaande bevindingen:/ }), 'severity chart');
+		await drawn(owner.getByRole('img', { name: /^Verloop:/ }), 'trend chart');
+		const sevCard = owner.locator('section', { has: owner.getByRole('heading', { name: 'Openstaande bevindingen' }) });
+		await sevCard.getByText('Toon de cijfers als tabel').click();
+		const hoog = sevCard.getByRole('row', { name: /^hoog/ });
+		check((await hoog.getByRole('cell').textContent()) === '1', 'the table says one high finding');
+		const trendCard = owner.locator('section', { has: owner.getByRole('heading', { name: 'Verloop' }) });
+		await trendCard.getByText('Toon de cijfers als tabel').click();
+		await trendCard.getByRole('row', { name: new RegExp(`#${scanId} 127\\.0\\.0\\.1`) }).waitFor();
+		// The worst open finding, from GET /api/orgs/:id/summary.
+		const sum = await apiAs(owner, 'GET', `/api/orgs/${bakery}/summary`);
+		check(sum.status === 200 && sum.body.open.high === 1, `summary: ${JSON.stringify(sum)}`);
+		await owner.getByTestId('worst').getByRole('link', { name: sum.body.worst[0].title }).waitFor();
 	});
 	await run('operator registers an IT partner and invites its staff', async () => {
 		partnerOrg = await createOrg(op, 'IT Partner Veenendaal');
@@ -274,8 +413,8 @@ async function scenario(browser) {
 	await run('partner accepts, signs in and registers two clients', async () => {
 		await accept(partner, link, 'partner-wachtwoord-1');
 		await signIn(partner, 'beheer@itpartner.example', 'partner-wachtwoord-1');
-		clientA = await createOrg(partner, 'Garage de Vries', 'IT Partner Veenendaal');
-		clientB = await createOrg(partner, 'Kapsalon Bakker', 'IT Partner Veenendaal');
+		clientA = await createOrg(partner, 'Garage de Vries', 'IT Partner Veenendaal', 'G');
+		clientB = await createOrg(partner, 'Kapsalon Bakker', 'IT Partner Veenendaal', 'S');
 	});
 	await run('partner scans a client (operator attests its asset)', async () => {
 		await partner.goto(`/orgs/${clientA}/assets`);
@@ -304,6 +443,87 @@ async function scenario(browser) {
 		const names = await table.locator('tbody th').allTextContents();
 		check(names.length === 2 && names.includes('Garage de Vries') && names.includes('Kapsalon Bakker'), `clients: ${names}`);
 		check(!names.includes('Bakkerij Jansen'), 'not the bakery');
+		// The counts and the worst finding are those of the client's summary.
+		const sum = await apiAs(partner, 'GET', `/api/orgs/${clientA}/summary`);
+		check(sum.status === 200 && sum.body.worst.length > 0, `client summary: ${JSON.stringify(sum)}`);
+		await garage.getByRole('link', { name: sum.body.worst[0].title }).waitFor();
+		check((await apiAs(partner, 'GET', `/api/orgs/${bakery}/summary`)).status === 404, "the bakery's summary is not the partner's");
+	});
+	await run('five companies of sector G have a finished scan (three more through the API)', async () => {
+		const scans = [];
+		for (const name of ['Winkel Aalders', 'Winkel Brouwer', 'Winkel Claassen']) {
+			const o = await apiAs(op, 'POST', '/api/orgs', { name, sector: 'G' });
+			check(o.status === 201, `create ${name}: ${JSON.stringify(o)}`);
+			const a = await apiAs(op, 'POST', `/api/orgs/${o.body.id}/assets`, { kind: 'host', value: '127.0.0.1' });
+			check(a.status === 201, `asset of ${name}: ${JSON.stringify(a)}`);
+			const v = await apiAs(op, 'POST', `/api/assets/${a.body.id}/verify`, { method: 'operator' });
+			check(v.status === 200, `attest ${name}: ${JSON.stringify(v)}`);
+			const sc = await apiAs(op, 'POST', `/api/assets/${a.body.id}/scans`);
+			check(sc.status === 202, `scan ${name}: ${JSON.stringify(sc)}`);
+			scans.push(sc.body.scan_id);
+		}
+		const until = Date.now() + SCAN_TIMEOUT;
+		for (const id of scans) {
+			for (;;) {
+				const r = await apiAs(op, 'GET', `/api/scans/${id}`);
+				if (['done', 'incomplete'].includes(r.body.status)) break;
+				check(['queued', 'running'].includes(r.body.status), `scan ${id}: ${r.body.status}`);
+				check(Date.now() < until, `scan ${id} did not finish`);
+				await op.waitForTimeout(500);
+			}
+		}
+	});
+	await run('operator registers a sector association and invites its staff', async () => {
+		assocOrg = await createOrg(op, 'Branchevereniging Detailhandel', null, 'G');
+		link = await inviteLink(op, 'info@detailhandel.example', 'lid');
+		await accept(assoc, link, 'branche-wachtwoord-1');
+		// The API invites admins, members and IT partners only; the
+		// association role is given in the database, as an operator would.
+		const sql = `UPDATE memberships SET role = 'association' WHERE org_id = ${Number(assocOrg)} AND user_id = (SELECT id FROM users WHERE email = 'info@detailhandel.example'); SELECT changes();`;
+		const out = execFileSync('sqlite3', ['-cmd', '.timeout 10000', DB, sql], { encoding: 'utf8' }).trim();
+		check(out === '1', `membership changed: ${out}`);
+	});
+	await run('the association sees its sector in figures, and no company', async () => {
+		await signIn(assoc, 'info@detailhandel.example', 'branche-wachtwoord-1');
+		await assoc.getByRole('heading', { level: 1, name: 'Cijfers per sector' }).waitFor();
+		const nav = assoc.getByRole('navigation', { name: 'Hoofdmenu' });
+		await nav.getByRole('link', { name: 'Sectoren' }).waitFor();
+		check((await nav.getByRole('link', { name: 'Organisaties' }).count()) === 0, 'no organisations in the menu');
+		check((await nav.getByRole('link', { name: 'Mijn klanten' }).count()) === 0, 'no clients in the menu');
+		const agg = await apiAs(assoc, 'GET', '/api/aggregates');
+		check(agg.status === 200 && Array.isArray(agg.body), `aggregates: ${JSON.stringify(agg)}`);
+		check(agg.body.length === 1 && agg.body[0].sector === 'G', `only its own sector: ${JSON.stringify(agg.body)}`);
+		const g = agg.body[0];
+		check(!g.suppressed && g.scanned_companies >= 5 && g.share_with.high === 1, `sector G: ${JSON.stringify(g)}`);
+		const chart = assoc.getByRole('img', { name: /^Gemiddeld aantal openstaande bevindingen per bedrijf: G / });
+		await drawn(chart, 'sector chart');
+		const row = assoc.getByTestId('sectors').getByRole('row', { name: /^G Groot- en detailhandel/ });
+		await row.getByText(`${g.scanned_companies} van ${g.companies}`).waitFor();
+		await row.getByText('100%').first().waitFor();
+		await row.getByText('SVC-04', { exact: false }).waitFor();
+		const text = await assoc.locator('main').innerText();
+		for (const n of ['Bakkerij Jansen', 'Garage de Vries', 'Winkel Aalders', '127.0.0.1'])
+			check(!text.includes(n), `the sector page names ${n}`);
+		// Not through the API either.
+		const st = [];
+		for (const p of [`/api/orgs/${bakery}`, `/api/orgs/${bakery}/summary`, `/api/orgs/${bakery}/scans`, `/api/scans/${scanId}`, `/api/scans/${scanId}/findings`, '/api/aggregates?sector=S'])
+			st.push((await apiAs(assoc, 'GET', p)).status);
+		check(st.every((x) => x === 404), `the association reads company data: ${st}`);
+		await assoc.goto(`/orgs/${bakery}`);
+		await assoc.getByRole('alert').waitFor();
+		check((await assoc.getByRole('heading', { name: 'Hoe veilig is Bakkerij Jansen?' }).count()) === 0, 'no company overview');
+	});
+	await run('the operator sees every sector; a company user none', async () => {
+		await op.goto('/sectors');
+		await op.getByRole('heading', { level: 1, name: 'Cijfers per sector' }).waitFor();
+		const agg = await apiAs(op, 'GET', '/api/aggregates');
+		check(agg.status === 200 && agg.body.some((r) => r.sector === 'G' && !r.suppressed), `operator aggregates: ${JSON.stringify(agg)}`);
+		for (const r of agg.body) {
+			if (r.suppressed) await op.getByTestId('suppressed').getByText(new RegExp(`^${r.sector} `)).waitFor();
+			else await op.getByTestId('sectors').getByRole('rowheader', { name: new RegExp(`^${r.sector} `) }).waitFor();
+		}
+		check((await apiAs(owner, 'GET', '/api/aggregates')).status === 403, 'a company admin gets no aggregates');
+		check((await owner.getByRole('link', { name: 'Sectoren' }).count()) === 0, 'no sectors in the owner\'s menu');
 	});
 	await run('a company user cannot see another company', async () => {
 		await owner.goto(`/orgs/${clientA}`);
@@ -327,18 +547,48 @@ async function scenario(browser) {
 		const csrf = await owner.evaluate(async (id) => (await fetch(`/api/orgs/${id}/assets`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"kind":"domain","value":"x.example"}' })).status, bakery);
 		check(csrf === 403, `POST without X-CSRF-Token: ${csrf}`);
 	});
-	await run('a phone-sized screen has no horizontal scroll on the overview', async () => {
-		await owner.setViewportSize({ width: 375, height: 740 });
+	await run('keyboard: the main actions are reached with Tab, with a visible focus', async () => {
 		await owner.goto(`/orgs/${bakery}`);
 		await owner.getByRole('heading', { name: 'Openstaande bevindingen' }).waitFor();
-		const over = await owner.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-		check(over <= 0, `overview wider than the phone by ${over}px`);
+		await owner.evaluate(() => document.activeElement && document.activeElement.blur());
+		await owner.keyboard.press('Tab');
+		const skip = owner.getByRole('link', { name: 'Naar de inhoud' });
+		check(await skip.evaluate((e) => e === document.activeElement && e.getBoundingClientRect().left >= 0), 'the skip link comes first and shows');
+		await tabTo(owner, owner.getByRole('main').getByRole('link', { name: 'Onderdelen' }), 'overview: assets link');
+		await owner.keyboard.press('Enter');
+		await owner.getByRole('heading', { level: 1, name: 'Onderdelen van Bakkerij Jansen' }).waitFor();
+		await tabTo(owner, owner.getByRole('row', { name: /127\.0\.0\.1/ }).getByRole('button', { name: 'Scan starten' }), 'assets: start scan');
+		await tabTo(owner, owner.getByLabel('Waarde'), 'assets: new asset value');
+		await owner.goto(`/scans/${scanId}`);
+		await owner.getByRole('tab', { name: /Voor IT/ }).waitFor();
+		await tabTo(owner, owner.getByRole('tab', { name: /Voor IT/ }), 'scan: audience tabs');
+	});
+	await run('a phone-sized screen (375x667) has no horizontal scroll', async () => {
+		for (const p of [owner, partner, assoc]) await p.setViewportSize({ width: 375, height: 667 });
+		await owner.goto(`/orgs/${bakery}`);
+		await owner.getByRole('heading', { name: 'Openstaande bevindingen' }).waitFor();
+		await drawn(owner.getByRole('img', { name: /^Verloop:/ }), 'trend chart on a phone');
+		await fitsWidth(owner, 'overview');
+		await owner.goto(`/orgs/${bakery}/assets`);
+		await owner.getByRole('rowheader', { name: /127\.0\.0\.1/ }).waitFor();
+		await fitsWidth(owner, 'assets');
+		await owner.goto(`/scans/${scanId}`);
+		await owner.getByRole('tab', { name: /Voor IT/ }).waitFor();
+		await fitsWidth(owner, 'scan');
+		await partner.goto('/partner');
+		await partner.getByTestId('clients').waitFor();
+		await fitsWidth(partner, 'partner overview');
+		await assoc.goto('/sectors');
+		await drawn(assoc.getByRole('img', { name: /^Gemiddeld aantal/ }), 'sector chart on a phone');
+		await fitsWidth(assoc, 'sectors');
 	});
 	await run('sign out', async () => {
 		await owner.getByRole('button', { name: 'Afmelden' }).click();
 		await owner.getByRole('heading', { name: 'Aanmelden' }).waitFor();
 		const s = await owner.evaluate(async () => (await fetch('/api/me')).status);
 		check(s === 401, `after sign-out /api/me is ${s}`);
+		await fitsWidth(owner, 'sign-in page');
+		await tabTo(owner, owner.getByRole('button', { name: 'Aanmelden' }), 'sign-in: submit');
 	});
 }
 

@@ -38,7 +38,12 @@ function AssetRow({ a, me, write, onChange, setMsg, howto }) {
 		<tr>
 			<th scope="row" class="asset-value">
 				{a.value}
-				{howto && !a.verified_at && <p class="muted small">{t('assets.howto', howto)}</p>}
+				{howto && !a.verified_at && (
+					<p class="muted small">
+						{t('assets.howto.dns', { name: a.value })} <code data-testid="dns-txt">{howto.txt}</code>{' '}
+						{t('assets.howto.file', { url: howto.url })}
+					</p>
+				)}
 			</th>
 			<td>{t(`assets.kind.${a.kind}`)}</td>
 			<td>{a.verified_at ? t('assets.verified', { method: a.verify_method }) : t('assets.unverified')}</td>
