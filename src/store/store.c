@@ -143,8 +143,11 @@ int store_parse_url(const char *url, const struct store_backend_ops **ops, const
 {
 	const char *sep;
 
-	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-		return ERR_UNSUPP;
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+		*ops = &store_pg_ops;
+		*target = url; /* libpq parses the whole URL */
+		return 0;
+	}
 	if (strncmp(url, "sqlite:", 7) == 0) {
 		url += 7;
 		if (strncmp(url, "//", 2) == 0)
@@ -199,12 +202,10 @@ int store_open_msg(const char *url, const struct store_opts *opts, struct logger
 		return ERR_INVAL;
 	}
 	r = store_parse_url(url, &ops, &target);
-	if (r == ERR_UNSUPP && strncmp(url, "postgres", 8) == 0) {
-		snprintf(msg, msize, "postgres backend not built yet; use sqlite:<path>");
-		return r;
-	}
 	if (r == ERR_UNSUPP) {
-		snprintf(msg, msize, "unknown database url scheme \"%.*s\" (use sqlite:<path>)",
+		snprintf(msg, msize,
+			 "unknown database url scheme \"%.*s\" (use sqlite:<path> or "
+			 "postgres://...)",
 			 LOG_CAP(strcspn(url, ":")), url);
 		return r;
 	}

@@ -70,13 +70,17 @@ struct store_opts {
 /*
  * store_open: open the database named by url:
  *   "sqlite:<path>", "sqlite://<path>" or a plain path  -> SQLite backend;
- *   "postgres://..." / "postgresql://..."              -> ERR_UNSUPP (not built yet);
+ *   "postgres://..." / "postgresql://..."              -> PostgreSQL (libpq URL);
  *   any other "<scheme>://"                             -> ERR_UNSUPP.
  * ":memory:" is a private in-memory SQLite database (for tests).
  * A SQLite file is created (mode 0600) when absent unless opts->flags has
  * STORE_OPEN_NOCREATE/READONLY; its directory must exist (ERR_NOTFOUND
  * otherwise: directories are never created). The connection gets WAL
  * journalling, foreign_keys=ON, synchronous=NORMAL and the busy timeout.
+ * A postgres URL goes to libpq as it is (postgres://user[:pw]@host[:port]/db,
+ * ?host=/dir for a unix socket, ?sslmode=..., or PGPASSWORD/.pgpass); the
+ * database must exist; the busy timeout becomes lock_timeout and READONLY
+ * default_transaction_read_only. See docs/storage.md.
  * opts may be NULL (defaults). lg is borrowed for the handle's lifetime and
  * may be NULL; failures are logged there with a clear message since no
  * handle exists to carry it. *out is set only on success.
@@ -244,7 +248,7 @@ int store_status(struct store *st, struct buf *out) WUR;
  * appends one line to out: "... migrated from schema version 0 to 1" or
  * "... is up to date at schema version 1". On failure out gets
  * "error: <what failed>\n" and the code is returned (ERR_NOTFOUND for a
- * missing directory, ERR_UNSUPP for postgres, ERR_RANGE for a database
+ * missing directory, ERR_DB for an unreachable postgres, ERR_RANGE for a database
  * newer than this binary, ERR_DB for a failed migration, ...).
  */
 int store_cmd_migrate(const char *url, const struct store_opts *opts, struct logger *lg,

@@ -21,7 +21,7 @@
 struct store_backend_ops {
 	const char *name;
 	enum store_dialect dialect;
-	/* open: connect to target (a path or a URL without the scheme prefix). */
+	/* open: connect to target (a SQLite path, or the whole postgres URL). */
 	int (*open)(struct store *st, const char *target, const struct store_opts *opts);
 	void (*close)(struct store *st);
 	int (*exec)(struct store *st, const char *sql);
@@ -47,6 +47,9 @@ struct store_backend_ops {
 	int (*table_exists)(struct store *st, const char *name, int *exists);
 	/* status: append backend-specific "key: value" lines. */
 	int (*status)(struct store *st, struct buf *out);
+	/* migrate_lock: optional; inside the migration's transaction, wait
+	 * until no other migrator runs (SQLite: BEGIN IMMEDIATE did it). */
+	int (*migrate_lock)(struct store *st);
 };
 
 /*
@@ -92,6 +95,22 @@ struct store_stmt {
 };
 
 extern const struct store_backend_ops store_sqlite_ops;
+extern const struct store_backend_ops store_pg_ops;
+
+/* pg_sql.c: the PostgreSQL lexer (no libpq), see docs/storage.md. */
+#define STORE_PG_SQL_MAX (256 * 1024) /* longest SQL text the backend takes */
+#define STORE_PG_PARAMS_MAX 1000      /* most '?' parameters in one statement */
+/* store_pg_translate: append sql[0..len) to out with every '?' outside
+ * string literals, quoted identifiers, comments and dollar quotes
+ * rewritten as $1, $2, ...; *nparams = how many. One statement only (a
+ * trailing ';' and comments are fine). ERR_INVAL: unterminated quote or
+ * comment, a NUL, a second statement, a "$N" parameter; ERR_TOO_BIG: over
+ * STORE_PG_SQL_MAX or STORE_PG_PARAMS_MAX. out is unchanged on failure. */
+int store_pg_translate(const char *sql, size_t len, struct buf *out, int *nparams);
+/* store_pg_split: *stmt_len = the length of the first statement of
+ * sql[0..len), its ';' included (or all of it); *has_code = 0 when it is
+ * only white space and comments. ERR_INVAL: unterminated quote or comment. */
+int store_pg_split(const char *sql, size_t len, size_t *stmt_len, int *has_code);
 
 /* store_set_err: record the message of a failure (printf style) and its
  * class; returns code so callers can "return store_set_err(...)". */
@@ -120,8 +139,9 @@ int store_utf8_valid(const char *p, size_t len);
 int store_is_tx_control(const char *sql);
 
 /* store_parse_url: which backend url names and the target it passes on
- * (*target points into url). ERR_UNSUPP for postgres and unknown schemes,
- * ERR_INVAL for an empty target. */
+ * (*target points into url: the path for sqlite, the whole URL for
+ * postgres). ERR_UNSUPP for unknown schemes, ERR_INVAL for an empty
+ * target. */
 int store_parse_url(const char *url, const struct store_backend_ops **ops, const char **target);
 
 /* store_open_msg: store_open that puts its failure message in msg[msize]

@@ -207,8 +207,8 @@ static void test_parse_url(void **state)
 	    {"/plain/path.db", 0, "/plain/path.db"},
 	    {"rel/dir:with:colons.db", 0, "rel/dir:with:colons.db"},
 	    {":memory:", 0, ":memory:"},
-	    {"postgres://u:p@localhost/wachter", ERR_UNSUPP, NULL},
-	    {"postgresql://localhost/wachter", ERR_UNSUPP, NULL},
+	    {"postgres://u:p@localhost/wachter", 0, "postgres://u:p@localhost/wachter"},
+	    {"postgresql://localhost/wachter", 0, "postgresql://localhost/wachter"},
 	    {"mysql://localhost/x", ERR_UNSUPP, NULL},
 	    {"sqlite:", ERR_INVAL, NULL},
 	    {"sqlite://", ERR_INVAL, NULL},
@@ -223,7 +223,9 @@ static void test_parse_url(void **state)
 		if (r != cases[i].r)
 			fail_msg("%s: got %d want %d", cases[i].url, r, cases[i].r);
 		if (r == 0) {
-			assert_ptr_equal(ops, &store_sqlite_ops);
+			assert_ptr_equal(ops, strncmp(cases[i].url, "postgres", 8) == 0
+						  ? &store_pg_ops
+						  : &store_sqlite_ops);
 			assert_string_equal(target, cases[i].target);
 		}
 	}
@@ -236,9 +238,10 @@ static void test_open_errors(void **state)
 	char path[512], missing[600];
 
 	(void)state;
-	assert_int_equal(store_open("postgres://wachter@127.0.0.1/wachter", NULL, NULL, &st),
-			 ERR_UNSUPP);
-	assert_int_equal(store_open("postgresql://127.0.0.1/wachter", NULL, NULL, &st), ERR_UNSUPP);
+	assert_int_equal(store_open("postgres://wachter@/wachter?host=/nonexistent-wachter-dir",
+				    NULL, NULL, &st),
+			 ERR_DB);
+	assert_int_equal(store_open("mysql://127.0.0.1/wachter", NULL, NULL, &st), ERR_UNSUPP);
 	assert_null(st);
 	assert_int_equal(store_open("", NULL, NULL, &st), ERR_INVAL);
 	assert_int_equal(store_open(":memory:", &bad, NULL, &st), ERR_INVAL);
@@ -959,8 +962,11 @@ static void test_cmd_migrate_status(void **state)
 	assert_non_null(strstr(b.ptr, "does not exist (create it first)"));
 	assert_non_null(strstr(b.ptr, path));
 	buf_reset(&b);
-	assert_int_equal(store_cmd_migrate("postgresql://127.0.0.1/w", NULL, NULL, &b), ERR_UNSUPP);
-	assert_non_null(strstr(b.ptr, "error: postgres backend not built yet"));
+	assert_int_equal(
+	    store_cmd_migrate("postgresql:///w?host=/nonexistent-wachter-dir", NULL, NULL, &b),
+	    ERR_DB);
+	assert_non_null(strstr(b.ptr, "error: cannot open postgres database: "));
+	assert_non_null(strstr(b.ptr, "/nonexistent-wachter-dir"));
 	buf_release(&b);
 }
 
@@ -978,13 +984,15 @@ static void test_open_logs_reason(void **state)
 	fp = open_memstream(&text, &len);
 	assert_non_null(fp);
 	log_init(&lg, LOG_LVL_ERROR, fp);
-	assert_int_equal(store_open("postgres://127.0.0.1/wachter", NULL, &lg, &st), ERR_UNSUPP);
+	assert_int_equal(
+	    store_open("postgres:///wachter?host=/nonexistent-wachter-dir", NULL, &lg, &st),
+	    ERR_DB);
 	tmp_path(path, sizeof(path), "no-such-dir");
 	snprintf(missing, sizeof(missing), "%s/w.db", path);
 	assert_int_equal(store_open(missing, NULL, &lg, &st), ERR_NOTFOUND);
 	log_release(&lg);
 	fclose(fp);
-	assert_non_null(strstr(text, "postgres backend not built yet"));
+	assert_non_null(strstr(text, "cannot open postgres database"));
 	assert_non_null(strstr(text, "does not exist"));
 	assert_non_null(strstr(text, "level=error"));
 	free(text);
