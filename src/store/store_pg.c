@@ -188,6 +188,16 @@ static int set_location(struct store *st)
 	return st->location ? 0 : ERR_NOMEM;
 }
 
+/* Server notices (DROP ... CASCADE, IF NOT EXISTS) go to the log, not stderr. */
+static void on_notice(void *arg, const char *msg)
+{
+	struct store *st = arg;
+	char m[STORE_ERRMSG_MAX];
+
+	trim_msg(m, sizeof(m), msg);
+	LOG_DEBUG(st->lg, "store: postgres notice: %s", m);
+}
+
 /* Session settings, again after every reset. */
 static int session_setup(struct store *st)
 {
@@ -227,6 +237,7 @@ static int pg_open(struct store *st, const char *url, const struct store_opts *o
 		r = pg_fail(st, NULL);
 		goto fail;
 	}
+	PQsetNoticeProcessor(pc->conn, on_notice, st);
 	if (PQserverVersion(pc->conn) < 120000) {
 		r = store_set_err(st, ERR_UNSUPP, STORE_ERRCLASS_OTHER,
 				  "postgres server %d is too old (need 12 or later)",
