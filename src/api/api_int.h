@@ -69,6 +69,9 @@ int tenant_scan_create(struct store *st, const struct authz_ctx *az, int64_t ass
 int tenant_scan_get(struct store *st, const struct authz_ctx *az, int64_t id, struct buf *out) WUR;
 int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t scan_id,
 			 const struct tenant_finding_filter *f, struct buf *out) WUR;
+/* Its query (binds: scan id, CAN(), min severity, check, LIKE pattern),
+ * here so a test can check its plan. */
+extern const char tenant_findings_sql[];
 /* The scans of an organisation, newest first (read access). status "" =
  * any. */
 struct tenant_scan_filter {

@@ -165,6 +165,15 @@ static int scan_readable(struct store *st, const struct authz_ctx *az, int64_t s
 	return r == STORE_ROW ? 0 : r < 0 ? r : ERR_DB;
 }
 
+/* The ORDER BY is the column order of the index findings_scan_order
+ * (migration 3): rows come out of the index in answer order and a page
+ * stops after its rows, with no sort of all the scan's findings. */
+const char tenant_findings_sql[] =
+    "SELECT f.id, f.check_id, f.severity, f.confidence, f.target, f.port, f.title, f.evidence "
+    "FROM findings f JOIN scans s ON s.id = f.scan_id WHERE f.scan_id = ? AND " CAN(
+	"s.org_id", ORGS_READ) " AND f.severity >= ? AND (? = '' OR f.check_id LIKE ?) ORDER BY "
+			       "f.severity DESC, f.check_id, f.id";
+
 int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t scan_id,
 			 const struct tenant_finding_filter *f, struct buf *out)
 {
@@ -178,14 +187,7 @@ int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t s
 	if ((size_t)snprintf(like, sizeof(like), "%s%s", f->check, prefix ? "%" : "") >=
 	    sizeof(like))
 		return ERR_INVAL;
-	r = store_prepare(
-	    st,
-	    "SELECT f.id, f.check_id, f.severity, f.confidence, f.target, f.port, "
-	    "f.title, f.evidence FROM findings f JOIN scans s ON s.id = f.scan_id "
-	    "WHERE f.scan_id = ? AND " CAN(
-		"s.org_id", ORGS_READ) " AND f.severity >= ? AND (? = '' OR f.check_id LIKE ?) "
-				       "ORDER BY f.severity DESC, f.check_id, f.id",
-	    &s);
+	r = store_prepare(st, tenant_findings_sql, &s);
 	if (r == 0)
 		r = stmt_bind_int64(s, 1, scan_id);
 	if (r == 0)

@@ -1019,6 +1019,31 @@ static void test_aggregates_content(void **state)
 	store_close(f.st);
 }
 
+/* The findings page reads the index in answer order: no sort ("USE TEMP
+ * B-TREE FOR ... ORDER BY") before the first row. */
+static void test_findings_plan(void **state)
+{
+	struct store_stmt *s = NULL;
+	struct buf sql = BUF_INIT, plan = BUF_INIT;
+	struct fx f;
+	int r;
+
+	(void)state;
+	fixture(&f);
+	assert_int_equal(buf_addf(&sql, "EXPLAIN QUERY PLAN %s", tenant_findings_sql), 0);
+	assert_int_equal(store_prepare(f.st, sql.ptr, &s), 0);
+	while ((r = stmt_step(s)) == STORE_ROW)
+		assert_int_equal(buf_addf(&plan, "%s\n", stmt_column_text(s, 3)), 0);
+	if (r != STORE_DONE)
+		fail_msg("step %d: %s", r, store_errmsg(f.st));
+	stmt_finalize(s);
+	if (!strstr(plan.ptr, "findings_scan_order") || strstr(plan.ptr, "ORDER BY"))
+		fail_msg("plan:\n%s", plan.ptr);
+	buf_release(&sql);
+	buf_release(&plan);
+	store_close(f.st);
+}
+
 static void test_verify_match(void **state)
 {
 	(void)state;
@@ -1033,13 +1058,21 @@ static void test_verify_match(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_tenant_matrix),    cmocka_unit_test(test_lists_scoped),
-	    cmocka_unit_test(test_validation),	     cmocka_unit_test(test_findings_filters),
-	    cmocka_unit_test(test_session_csrf),     cmocka_unit_test(test_invitation_flow),
-	    cmocka_unit_test(test_scan_finish),	     cmocka_unit_test(test_signup),
-	    cmocka_unit_test(test_member_remove),    cmocka_unit_test(test_verify_match),
-	    cmocka_unit_test(test_scans_list),	     cmocka_unit_test(test_summary),
-	    cmocka_unit_test(test_aggregates_scope), cmocka_unit_test(test_aggregates_content),
+	    cmocka_unit_test(test_tenant_matrix),
+	    cmocka_unit_test(test_lists_scoped),
+	    cmocka_unit_test(test_validation),
+	    cmocka_unit_test(test_findings_filters),
+	    cmocka_unit_test(test_session_csrf),
+	    cmocka_unit_test(test_invitation_flow),
+	    cmocka_unit_test(test_scan_finish),
+	    cmocka_unit_test(test_signup),
+	    cmocka_unit_test(test_member_remove),
+	    cmocka_unit_test(test_verify_match),
+	    cmocka_unit_test(test_findings_plan),
+	    cmocka_unit_test(test_scans_list),
+	    cmocka_unit_test(test_summary),
+	    cmocka_unit_test(test_aggregates_scope),
+	    cmocka_unit_test(test_aggregates_content),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
