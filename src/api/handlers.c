@@ -687,6 +687,24 @@ static int h_member_remove(struct api_ctx *c, const struct api_req *rq, const st
 	return data_result(r, rs, 204);
 }
 
+/* Company admins invite admins and members; the roles that open other
+ * organisations' data (an IT partner's clients, sector aggregates) are
+ * given by operators only. */
+static int invite_role_ok(const char *role, int operator)
+{
+	static const char *const any[] = {"admin", "member", NULL};
+	static const char *const op_only[] = {"partner", "association", "insurer", NULL};
+	size_t i;
+
+	for (i = 0; any[i]; i++)
+		if (strcmp(role, any[i]) == 0)
+			return 1;
+	for (i = 0; operator&& op_only[i]; i++)
+		if (strcmp(role, op_only[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* POST /api/orgs/:id/invitations {email, role} */
 static int h_invite(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 		    struct api_resp *rs)
@@ -706,10 +724,11 @@ static int h_invite(struct api_ctx *c, const struct api_req *rq, const struct au
 	if (field_str(o, "email", 1, AUTH_EMAIL_MAX, &email, rs) ||
 	    field_str(o, "role", 1, 16, &role, rs))
 		goto out;
-	if (!auth_email_valid(email, strlen(email)) ||
-	    (strcmp(role, "admin") != 0 && strcmp(role, "member") != 0 &&
-	     (strcmp(role, "partner") != 0 || !az->operator))) {
-		api_error(rs, 400, "a valid e-mail address and role admin or member are required");
+	if (!auth_email_valid(email, strlen(email)) || !invite_role_ok(role, az->operator)) {
+		api_error(
+		    rs, 400,
+		    "a valid e-mail address and role admin or member are required (operators: "
+		    "also partner, association, insurer)");
 		goto out;
 	}
 	r = tenant_invite_create(c->st, az, org, email, role, now_of(c), token, &id);

@@ -3,6 +3,7 @@
 # operator bootstrap, sign-in with cookie + CSRF, organisations and
 # invitations, tenant isolation over HTTP, 413/400 handling, security
 # headers, API tokens, a scan of the server itself from the worker pool,
+# its scans list, summary and the sector aggregates (an association),
 # then kill -9 during a long scan and a restart: the database is intact,
 # the earlier data is there and the cut-off scan is marked interrupted.
 set -u
@@ -240,6 +241,35 @@ check "B reads A's scan" "$(req "$tmp/B.jar" "$CSRF_B" GET "/api/scans/$SCAN1")"
 check "findings list" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/scans/$SCAN1/findings?severity=info")" 200
 check "bad filter" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/scans/$SCAN1/findings?severity=worst")" 400
 check "B reads A's findings" "$(req "$tmp/B.jar" "$CSRF_B" GET "/api/scans/$SCAN1/findings")" 404
+
+# The organisation's scans, its summary and the sector aggregates.
+check "scans list" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/orgs/$A/scans?status=done&limit=5")" 200
+check "scans list newest" "$(json "$tmp/body" "d[0]['id']")" "$SCAN1"
+NSCAN1=$(json "$tmp/body" "sum(d[0]['counts'].values())")
+check "scans list counts" "$NSCAN1" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/scans/$SCAN1" >/dev/null; json "$tmp/body" "d['findings']")"
+check "scans list bad limit" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/orgs/$A/scans?limit=0")" 400
+check "B lists A's scans" "$(req "$tmp/B.jar" "$CSRF_B" GET "/api/orgs/$A/scans")" 404
+check "summary" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/orgs/$A/summary")" 200
+check "summary latest" "$(json "$tmp/body" "[l['scan_id'] for l in d['latest']]")" "[$SCAN1]"
+check "summary open_total" "$(json "$tmp/body" "d['open_total']")" "$NSCAN1"
+check "B reads A's summary" "$(req "$tmp/B.jar" "$CSRF_B" GET "/api/orgs/$A/summary")" 404
+check "company reads aggregates" "$(req "$tmp/A.jar" "$CSRF_A" GET /api/aggregates)" 403
+check "operator reads aggregates" "$(req "$tmp/op.jar" "$OPCSRF" GET /api/aggregates)" 200
+check "aggregates: every sector" "$(json "$tmp/body" "''.join(s['sector'] for s in d)")" ABCDEFGHIJKLMNOPQRSTU
+check "aggregates: one company is suppressed" "$(json "$tmp/body" "[s for s in d if s['sector'] == 'G']")" "[{'sector': 'G', 'suppressed': True}]"
+check "create association" "$(req "$tmp/op.jar" "$OPCSRF" POST /api/orgs '{"name":"Branche G","sector":"G"}')" 201
+S=$(json "$tmp/body" "d['id']")
+check "invite association" "$(req "$tmp/op.jar" "$OPCSRF" POST "/api/orgs/$S/invitations" \
+	'{"email":"assoc@example.nl","role":"association"}')" 201
+tok=$(json "$tmp/body" "d['token']")
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/invitations/accept" \
+	--data-binary "{\"token\":\"$tok\",\"password\":\"secret-S-password\"}")
+check "accept association" "$code" 201
+login "$tmp/S.jar" assoc@example.nl secret-S-password
+check "association: own sector" "$(req "$tmp/S.jar" "$CSRF" GET /api/aggregates >/dev/null; json "$tmp/body" "d")" "[{'sector': 'G', 'suppressed': True}]"
+check "association: other sector" "$(req "$tmp/S.jar" "$CSRF" GET "/api/aggregates?sector=J")" 404
+check "association reads A" "$(req "$tmp/S.jar" "$CSRF" GET "/api/orgs/$A/summary")" 404
+check "association reads own org" "$(req "$tmp/S.jar" "$CSRF" GET "/api/orgs/$S")" 200
 kill "$pid"
 wait "$pid"
 pid=

@@ -461,6 +461,21 @@ static void test_invitation_flow(void **state)
 	assert_int_equal(status_of(&f, U_ADMIN_A, "POST", "/api/orgs/1/invitations",
 				   "{\"email\":\"n2@x.nl\",\"role\":\"partner\"}"),
 			 400);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "POST", "/api/orgs/1/invitations",
+				   "{\"email\":\"n2@x.nl\",\"role\":\"association\"}"),
+			 400);
+	assert_int_equal(status_of(&f, U_PARTNER, "POST", "/api/orgs/4/invitations",
+				   "{\"email\":\"n2@x.nl\",\"role\":\"insurer\"}"),
+			 400);
+	assert_int_equal(status_of(&f, U_OP, "POST", "/api/orgs/5/invitations",
+				   "{\"email\":\"n2@x.nl\",\"role\":\"association\"}"),
+			 201);
+	assert_int_equal(status_of(&f, U_OP, "POST", "/api/orgs/6/invitations",
+				   "{\"email\":\"n3@x.nl\",\"role\":\"insurer\"}"),
+			 201);
+	assert_int_equal(status_of(&f, U_OP, "POST", "/api/orgs/6/invitations",
+				   "{\"email\":\"n3@x.nl\",\"role\":\"operator\"}"),
+			 400);
 	store_close(f.st);
 }
 
