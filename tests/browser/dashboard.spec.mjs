@@ -259,7 +259,8 @@ async function scenario(browser) {
 	const owner = await newUser(browser, 'owner');
 	const partner = await newUser(browser, 'partner');
 	const assoc = await newUser(browser, 'association');
-	let bakery, scanId, partnerOrg, clientA, clientB, assocOrg;
+	const insurer = await newUser(browser, 'insurer');
+	let bakery, scanId, partnerOrg, clientA, clientB, assocOrg, insurerOrg;
 	const domain = `bakkerij-${Date.now().toString(36)}.client.test`;
 
 	await run('operator signs in', () => signIn(op, OP.email, OP.password));
@@ -474,15 +475,22 @@ async function scenario(browser) {
 			}
 		}
 	});
-	await run('operator registers a sector association and invites its staff', async () => {
+	// The API invites admins, members and IT partners only; the association
+	// and insurer roles are given in the database, as an operator would.
+	const setRole = (org, email, role) => {
+		const sql = `UPDATE memberships SET role = '${role}' WHERE org_id = ${Number(org)} AND user_id = (SELECT id FROM users WHERE email = '${email}'); SELECT changes();`;
+		const out = execFileSync('sqlite3', ['-cmd', '.timeout 10000', DB, sql], { encoding: 'utf8' }).trim();
+		check(out === '1', `membership of ${email} changed: ${out}`);
+	};
+	await run('operator registers a sector association and an insurer, and invites their staff', async () => {
 		assocOrg = await createOrg(op, 'Branchevereniging Detailhandel', null, 'G');
 		link = await inviteLink(op, 'info@detailhandel.example', 'lid');
 		await accept(assoc, link, 'branche-wachtwoord-1');
-		// The API invites admins, members and IT partners only; the
-		// association role is given in the database, as an operator would.
-		const sql = `UPDATE memberships SET role = 'association' WHERE org_id = ${Number(assocOrg)} AND user_id = (SELECT id FROM users WHERE email = 'info@detailhandel.example'); SELECT changes();`;
-		const out = execFileSync('sqlite3', ['-cmd', '.timeout 10000', DB, sql], { encoding: 'utf8' }).trim();
-		check(out === '1', `membership changed: ${out}`);
+		setRole(assocOrg, 'info@detailhandel.example', 'association');
+		insurerOrg = await createOrg(op, 'Verzekeraar Zeker', null, 'K');
+		link = await inviteLink(op, 'risico@zeker.example', 'lid');
+		await accept(insurer, link, 'zeker-wachtwoord-1');
+		setRole(insurerOrg, 'risico@zeker.example', 'insurer');
 	});
 	await run('the association sees its sector in figures, and no company', async () => {
 		await signIn(assoc, 'info@detailhandel.example', 'branche-wachtwoord-1');
@@ -514,15 +522,26 @@ async function scenario(browser) {
 		await assoc.getByRole('alert').waitFor();
 		check((await assoc.getByRole('heading', { name: 'Hoe veilig is Bakkerij Jansen?' }).count()) === 0, 'no company overview');
 	});
-	await run('the operator sees every sector; a company user none', async () => {
+	await run('the insurer and the operator see every sector; a company user none', async () => {
+		await signIn(insurer, 'risico@zeker.example', 'zeker-wachtwoord-1');
+		await insurer.getByRole('heading', { level: 1, name: 'Cijfers per sector' }).waitFor();
+		const nav = insurer.getByRole('navigation', { name: 'Hoofdmenu' });
+		check((await nav.getByRole('link').allTextContents()).join('|') === 'Sectoren', 'the insurer\'s menu: sectors only');
 		await op.goto('/sectors');
 		await op.getByRole('heading', { level: 1, name: 'Cijfers per sector' }).waitFor();
-		const agg = await apiAs(op, 'GET', '/api/aggregates');
-		check(agg.status === 200 && agg.body.some((r) => r.sector === 'G' && !r.suppressed), `operator aggregates: ${JSON.stringify(agg)}`);
-		for (const r of agg.body) {
-			if (r.suppressed) await op.getByTestId('suppressed').getByText(new RegExp(`^${r.sector} `)).waitFor();
-			else await op.getByTestId('sectors').getByRole('rowheader', { name: new RegExp(`^${r.sector} `) }).waitFor();
+		for (const p of [insurer, op]) {
+			const agg = await apiAs(p, 'GET', '/api/aggregates');
+			check(agg.status === 200 && agg.body.some((r) => r.sector === 'G' && !r.suppressed) && agg.body.some((r) => r.suppressed), `aggregates: ${JSON.stringify(agg)}`);
+			for (const r of agg.body) {
+				if (r.suppressed) await p.getByTestId('suppressed').getByText(new RegExp(`^${r.sector} `)).waitFor();
+				else await p.getByTestId('sectors').getByRole('rowheader', { name: new RegExp(`^${r.sector} `) }).waitFor();
+			}
 		}
+		await drawn(insurer.getByRole('img', { name: /^Gemiddeld aantal/ }), 'sector chart for the insurer');
+		const st = [];
+		for (const pth of [`/api/orgs/${bakery}/summary`, `/api/orgs/${clientA}/scans`, `/api/scans/${scanId}/findings`])
+			st.push((await apiAs(insurer, 'GET', pth)).status);
+		check(st.every((x) => x === 404), `the insurer reads company data: ${st}`);
 		check((await apiAs(owner, 'GET', '/api/aggregates')).status === 403, 'a company admin gets no aggregates');
 		check((await owner.getByRole('link', { name: 'Sectoren' }).count()) === 0, 'no sectors in the owner\'s menu');
 	});
