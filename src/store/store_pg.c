@@ -126,41 +126,45 @@ static int pg_simple(struct store *st, const char *sql)
 	return r;
 }
 
-/* Statements finalized inside a failed transaction are closed later:
- * PostgreSQL refuses DEALLOCATE until the transaction ends. */
+/*
+ * Finalized statements are closed in batches: their names queue up and one
+ * round trip deallocates them all when the queue is full (a DEALLOCATE per
+ * statement cost a round trip each; the cache keeps the common ones
+ * anyway). PostgreSQL refuses DEALLOCATE inside a failed transaction: the
+ * queue then waits; a name that does not fit lives until the session ends.
+ */
 static void dealloc_flush(struct store *st)
 {
 	struct pg_conn *pc = PC(st);
-	char sql[64];
+	char sql[PG_DEALLOC_MAX * 32];
+	size_t len = 0;
+	PGresult *res;
 
-	if (PQstatus(pc->conn) != CONNECTION_OK || PQtransactionStatus(pc->conn) == PQTRANS_INERROR)
+	if (pc->ndealloc == 0 || PQstatus(pc->conn) != CONNECTION_OK ||
+	    PQtransactionStatus(pc->conn) == PQTRANS_INERROR)
 		return;
-	while (pc->ndealloc > 0) {
-		PGresult *res;
-
-		snprintf(sql, sizeof(sql), "DEALLOCATE w%" PRIu64, pc->dealloc[--pc->ndealloc]);
-		res = PQexec(pc->conn, sql);
-		PQclear(res);
-	}
+	sql[0] = '\0';
+	while (pc->ndealloc > 0 && len + 32 < sizeof(sql))
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "DEALLOCATE w%" PRIu64 ";",
+					pc->dealloc[--pc->ndealloc]);
+	res = PQexec(pc->conn, sql);
+	PQclear(res);
 }
 
 static void dealloc_name(struct store *st, uint64_t name, uint64_t gen)
 {
 	struct pg_conn *pc = PC(st);
-	char sql[64];
-	PGresult *res;
 
 	if (gen != pc->gen || PQstatus(pc->conn) != CONNECTION_OK)
 		return; /* that session is gone, and its statements with it */
-	if (PQtransactionStatus(pc->conn) == PQTRANS_INERROR) {
-		/* When the list is full the name lives until the session ends. */
-		if (pc->ndealloc < PG_DEALLOC_MAX)
-			pc->dealloc[pc->ndealloc++] = name;
-		return;
-	}
-	snprintf(sql, sizeof(sql), "DEALLOCATE w%" PRIu64, name);
-	res = PQexec(pc->conn, sql);
-	PQclear(res);
+	if (pc->ndealloc == PG_DEALLOC_MAX)
+		dealloc_flush(st);
+	if (pc->ndealloc < PG_DEALLOC_MAX)
+		pc->dealloc[pc->ndealloc++] = name;
+	else
+		LOG_DEBUG(st->lg,
+			  "store: postgres statement w%" PRIu64 " kept until the session ends",
+			  name);
 }
 
 /* ------------------------------------------------------------ open/close */
@@ -336,8 +340,6 @@ static int pg_begin(struct store *st)
 {
 	int r = reconnect_if_needed(st);
 
-	if (r == 0)
-		dealloc_flush(st);
 	return r ? r : pg_simple(st, "BEGIN");
 }
 
@@ -353,8 +355,6 @@ static int pg_commit(struct store *st)
 		r = store_set_err(st, ERR_DB, STORE_ERRCLASS_OTHER,
 				  "transaction was rolled back: an earlier statement in it failed");
 	PQclear(res);
-	if (r == 0)
-		dealloc_flush(st);
 	return r;
 }
 
@@ -366,7 +366,6 @@ static int pg_rollback(struct store *st)
 	    PQtransactionStatus(PC(st)->conn) == PQTRANS_IDLE)
 		return 0;
 	r = pg_simple(st, "ROLLBACK");
-	dealloc_flush(st);
 	return r;
 }
 
@@ -423,7 +422,6 @@ static int pg_prepare(struct store *st, const char *sql, struct store_stmt *s)
 	r = reconnect_if_needed(st);
 	if (r != 0)
 		return r;
-	dealloc_flush(st);
 	ps = calloc(1, sizeof(*ps));
 	if (!ps)
 		return store_set_err(st, ERR_NOMEM, STORE_ERRCLASS_OTHER, "out of memory");

@@ -454,6 +454,63 @@ static void test_transactions(void **state)
 	fix_teardown(&f);
 }
 
+/* Server-side statements do not pile up: evicted and uncached ones are
+ * deallocated in batches, also after some were finalized inside a failed
+ * transaction. */
+static void test_statement_lifecycle(void **state)
+{
+	struct store_stmt *s = NULL, *busy = NULL;
+	struct pgfix f;
+	char sql[64];
+	int64_t n;
+
+	(void)state;
+	if (!fix_setup(&f, "lifecycle"))
+		skip();
+	for (int i = 0; i < 300; i++) {
+		snprintf(sql, sizeof(sql), "SELECT %d + ?", i);
+		assert_int_equal(store_prepare(f.st, sql, &s), 0);
+		assert_int_equal(stmt_bind_int64(s, 1, 1), 0);
+		assert_int_equal(stmt_step(s), STORE_ROW);
+		assert_int_equal(stmt_column_int64(s, 0), i + 1);
+		stmt_finalize(s);
+	}
+	n = query_int(f.st, "SELECT COUNT(*) FROM pg_prepared_statements");
+	if (n > STORE_STMT_CACHE_MAX + 64 + 2)
+		fail_msg("%lld server statements after 300 distinct ones", (long long)n);
+	/* The same SQL twice at once: the second is uncached and independent. */
+	assert_int_equal(store_prepare(f.st, "SELECT 1 + ?", &busy), 0);
+	assert_int_equal(store_prepare(f.st, "SELECT 1 + ?", &s), 0);
+	assert_int_equal(stmt_bind_int64(busy, 1, 1), 0);
+	assert_int_equal(stmt_bind_int64(s, 1, 2), 0);
+	assert_int_equal(stmt_step(busy), STORE_ROW);
+	assert_int_equal(stmt_step(s), STORE_ROW);
+	assert_int_equal(stmt_column_int64(busy, 0), 2);
+	assert_int_equal(stmt_column_int64(s, 0), 3);
+	stmt_finalize(s);
+	stmt_finalize(busy);
+	/* Finalized inside a failed transaction: no failure, still usable. */
+	{
+		struct store_stmt *held[150];
+
+		for (int i = 0; i < 150; i++) {
+			snprintf(sql, sizeof(sql), "SELECT %d - ?", i);
+			assert_int_equal(store_prepare(f.st, sql, &held[i]), 0);
+		}
+		assert_int_equal(store_begin(f.st), 0);
+		assert_int_equal(store_exec(f.st, "SELECT * FROM no_such_table"), ERR_DB);
+		assert_int_equal(store_prepare(f.st, "SELECT 77 - ?", &s), ERR_DB); /* aborted */
+		for (int i = 0; i < 150; i++)
+			stmt_finalize(held[i]);
+		assert_int_equal(store_rollback(f.st), 0);
+	}
+	n = query_int(f.st, "SELECT COUNT(*) FROM pg_prepared_statements");
+	if (n > 150 + STORE_STMT_CACHE_MAX + 2)
+		fail_msg("%lld server statements", (long long)n);
+	assert_int_equal(query_int(f.st, "SELECT 5"), 5);
+	fix_teardown(&f);
+}
+
 /* The statement cache survives a dropped session: statements are prepared
  * again on the new one. */
 static void test_reconnect(void **state)
@@ -714,6 +771,7 @@ int main(void)
 	    cmocka_unit_test(test_types_roundtrip),
 	    cmocka_unit_test(test_errors_and_classes),
 	    cmocka_unit_test(test_transactions),
+	    cmocka_unit_test(test_statement_lifecycle),
 	    cmocka_unit_test(test_reconnect),
 	    cmocka_unit_test(test_failing_migration_rolls_back),
 	    cmocka_unit_test(test_migrate_builtin_concurrent),
