@@ -111,8 +111,6 @@ static int apply_one(struct store *st, const struct store_migration *m, int *cur
 	int v = 0, r;
 
 	r = store_begin(st);
-	if (r == 0 && st->ops->migrate_lock)
-		r = st->ops->migrate_lock(st);
 	if (r != 0)
 		goto fail;
 	r = store_current_version(st, &v);

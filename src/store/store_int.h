@@ -47,9 +47,6 @@ struct store_backend_ops {
 	int (*table_exists)(struct store *st, const char *name, int *exists);
 	/* status: append backend-specific "key: value" lines. */
 	int (*status)(struct store *st, struct buf *out);
-	/* migrate_lock: optional; inside the migration's transaction, wait
-	 * until no other migrator runs (SQLite: BEGIN IMMEDIATE did it). */
-	int (*migrate_lock)(struct store *st);
 };
 
 /*

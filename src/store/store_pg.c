@@ -27,8 +27,8 @@
 /* Finalized statement names waiting for a usable transaction state. */
 #define PG_DEALLOC_MAX 64
 
-/* An application-wide advisory lock key for migrations ("wachtrmg"). */
-#define PG_MIGRATE_LOCK_KEY "8606434463411564391"
+/* The writer lock: the key of a database-wide advisory lock ("wachtrmg"). */
+#define PG_WRITER_LOCK_KEY "8606434463411564391"
 
 struct pg_conn {
 	PGconn *conn;
@@ -336,11 +336,32 @@ static int pg_exec(struct store *st, const char *sql)
 
 /* ---------------------------------------------------------- transactions */
 
+/*
+ * store_begin is SQLite's BEGIN IMMEDIATE: one writing transaction at a
+ * time, the others wait up to the busy timeout (lock_timeout) and then fail
+ * as BUSY. A transaction takes the writer lock, a transaction-scoped
+ * advisory lock, in the same round trip as its BEGIN, so a read-then-write
+ * in a transaction (check an invitation, then use it) cannot interleave
+ * with another one, and the migration runner's version re-read is
+ * serialised. Statements outside transactions (all the reads) run in
+ * parallel.
+ */
 static int pg_begin(struct store *st)
 {
+	PGresult *res;
 	int r = reconnect_if_needed(st);
 
-	return r ? r : pg_simple(st, "BEGIN");
+	if (r != 0)
+		return r;
+	res = PQexec(PC(st)->conn, "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITER_LOCK_KEY ")");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		r = pg_fail(st, res);
+	PQclear(res);
+	if (r != 0 && PQtransactionStatus(PC(st)->conn) != PQTRANS_IDLE) {
+		res = PQexec(PC(st)->conn, "ROLLBACK");
+		PQclear(res);
+	}
+	return r;
 }
 
 static int pg_commit(struct store *st)
@@ -367,11 +388,6 @@ static int pg_rollback(struct store *st)
 		return 0;
 	r = pg_simple(st, "ROLLBACK");
 	return r;
-}
-
-static int pg_migrate_lock(struct store *st)
-{
-	return pg_simple(st, "SELECT pg_advisory_xact_lock(" PG_MIGRATE_LOCK_KEY ")");
 }
 
 /* ------------------------------------------------------------ statements */
@@ -793,5 +809,4 @@ const struct store_backend_ops store_pg_ops = {
     .last_insert_id = pg_last_insert_id,
     .table_exists = pg_table_exists,
     .status = pg_status,
-    .migrate_lock = pg_migrate_lock,
 };

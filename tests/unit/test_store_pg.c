@@ -439,7 +439,15 @@ static void test_transactions(void **state)
 		exec_ok(f.st, "UPDATE u SET k = 'a2' WHERE k = 'a'");
 		assert_int_equal(store_exec(other, "UPDATE u SET k = 'a3' WHERE k = 'a'"), ERR_DB);
 		assert_int_equal(store_errclass(other), STORE_ERRCLASS_BUSY);
+		/* One writing transaction at a time, as on SQLite. */
+		assert_int_equal(store_begin(other), ERR_DB);
+		assert_int_equal(store_errclass(other), STORE_ERRCLASS_BUSY);
+		assert_false(store_in_transaction(other));
 		assert_int_equal(store_commit(f.st), 0);
+		assert_int_equal(store_begin(other), 0);
+		exec_ok(other, "UPDATE u SET k = 'a' WHERE k = 'a2'");
+		assert_int_equal(store_commit(other), 0);
+		assert_int_equal(query_int(f.st, "SELECT COUNT(*) FROM u WHERE k = 'a'"), 1);
 		store_close(other);
 	}
 	/* READONLY refuses writes. */
