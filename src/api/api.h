@@ -58,6 +58,8 @@ struct api_req {
 	const char *bearer;  /* the token of "Authorization: Bearer ..." */
 	const char *csrf;    /* the X-CSRF-Token header */
 	const char *remote;  /* peer address, for logs and rate limits */
+	/* The Accept-Language header (the language of mails); NULL = none. */
+	const char *accept_language;
 };
 
 #define API_MAX_COOKIES 2
@@ -74,6 +76,7 @@ void api_resp_init(struct api_resp *rs);
 void api_resp_release(struct api_resp *rs);
 
 struct api_scanq;
+struct api_mailer;
 
 /*
  * struct api_ctx: what a handler may use. st is the calling thread's own
@@ -89,6 +92,7 @@ struct api_ctx {
 	struct auth_ratelimit *login_rl; /* may be NULL: no per-address limit */
 	const char *smtp_url;		 /* mail relay; NULL = no outgoing mail */
 	const char *mail_from;
+	struct api_mailer *mailer; /* the background sender; NULL = no outgoing mail */
 	int secure_cookies;
 	time_t now;
 };
@@ -157,5 +161,20 @@ int api_scanq_new(const struct wachter_config *cfg, struct logger *lg, int nwork
 void api_scanq_free(struct api_scanq *q);
 /* api_scanq_push: queue scan scan_id of target; ERR_TOO_BIG when full. */
 int api_scanq_push(struct api_scanq *q, int64_t scan_id, const char *target) WUR;
+
+/*
+ * The background mail sender (src/api/mail.c): a bounded in-memory queue
+ * and one thread that delivers over SMTP (smtp:// or smtps://, STARTTLS
+ * as cfg->mail_starttls says) from the address from. Links in messages
+ * use cfg->serve_public_url (else the listen address). api_mailer_new:
+ * ERR_INVAL for a bad URL or address. api_mailer_free stops taking mail,
+ * delivers what is queued for at most API_MAIL_DRAIN_MS (a delivery still
+ * running then is aborted), drops and logs the rest, joins and frees
+ * (NULL is fine). Queued mail does not survive a restart.
+ */
+#define API_MAIL_DRAIN_MS 10000
+int api_mailer_new(const struct wachter_config *cfg, const char *smtp_url, const char *from,
+		   struct logger *lg, struct api_mailer **out) WUR;
+void api_mailer_free(struct api_mailer *m);
 
 #endif

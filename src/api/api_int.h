@@ -149,11 +149,57 @@ struct json_t;
 int api_body_json(const struct api_req *rq, const char *const *allowed, int empty_ok,
 		  struct api_resp *rs, struct json_t **obj);
 
-/* api_mail_send: one plain-text message over SMTP (smtp:// or smtps://
- * relay URL). ERR_UNSUPP when no relay or sender is configured, ERR_INVAL
- * for a bad address, ERR_CONN when the relay refused or was unreachable. */
-int api_mail_send(const char *smtp_url, const char *from, const char *to, const char *subject,
-		  const char *body, struct logger *lg) WUR;
+/*
+ * Outgoing mail (mail.c). Every function that queues returns ERR_UNSUPP
+ * when no mail relay is configured (c->mailer NULL), ERR_INVAL for an
+ * address or text that could not go into a message safely, ERR_TOO_BIG
+ * when the queue (API_MAIL_QUEUE_CAP) is full, ERR_CANCELED while the
+ * server stops. Delivery happens later in the sender's thread; its
+ * failures are logged there (never the message or a token).
+ */
+#define API_MAIL_QUEUE_CAP 64
+enum api_lang { API_LANG_NL = 0, API_LANG_EN };
+/* api_mail_lang: the language for a message from Accept-Language: the
+ * one of nl/en (with any region) of the highest q; nl when neither. */
+int api_mail_lang(const char *accept_language);
+/* api_mail_text_ok: 1 when s[0..len) is valid UTF-8 without control
+ * characters (C0, DEL, C1; a tab only when tab_ok). */
+int api_mail_text_ok(const char *s, size_t len, int tab_ok);
+/* api_mail_url_ok: an smtp:// or smtps:// URL with a host, printable
+ * ASCII without spaces. */
+int api_mail_url_ok(const char *url);
+/* api_mail_subject: subject as a header value: as is when printable
+ * ASCII, else RFC 2047 B-encoded words (UTF-8, folded). ERR_INVAL for
+ * control characters, invalid UTF-8, empty or over 200 bytes. */
+int api_mail_subject(struct buf *out, const char *subject) WUR;
+/* api_mail_compose: the whole message (Date, From, To, Message-ID
+ * <msgid@from's domain>, Subject, MIME headers, CRLF body lines) into
+ * out. from/to as auth_email_valid; body UTF-8 text with "\n" lines of at
+ * most 998 bytes, no control characters but tab. ERR_INVAL otherwise. */
+int api_mail_compose(const char *from, const char *to, const char *subject, const char *body,
+		     time_t now, const char *msgid, struct buf *out) WUR;
+/* api_mail_queue: compose and queue one message; kind names it in logs. */
+int api_mail_queue(struct api_mailer *m, const char *kind, const char *to, const char *subject,
+		   const char *body) WUR;
+/* api_mail_reset: queue the password-reset message with token for to, in
+ * the language of rq's Accept-Language (default nl). */
+int api_mail_reset(struct api_ctx *c, const struct api_req *rq, const char *to,
+		   const char *token) WUR;
+/*
+ * api_mail_invitation: queue the invitation to org_id for to with role
+ * ("admin", "member", "partner") from the inviter az: Dutch or English by
+ * rq's Accept-Language (default nl; the dashboard sends its language),
+ * naming the inviter and the organisation, with the accept link
+ * <serve.public_url>/invite#<token> and the token as a code. Call it after
+ * tenant_invite_create succeeded. On 0 the token went only into the mail:
+ * do NOT return it to the inviter (whoever holds it can create the account
+ * of that address, so only the mailbox's owner may have it). On
+ * ERR_UNSUPP (no relay configured) return the token as before; on other
+ * errors the invitation exists but no mail is on its way: answer without
+ * the token and say so (the inviter can invite again).
+ */
+int api_mail_invitation(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			int64_t org_id, const char *to, const char *role, const char *token) WUR;
 
 /* api_json_str: s[0..len) as a JSON string, byte for byte the output of
  * buf_add_json_str (quotes, \" \\ \n \r \t, \u00XX for the other

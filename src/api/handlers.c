@@ -812,7 +812,6 @@ static int h_reset(struct api_ctx *c, const struct api_req *rq, const struct aut
 {
 	static const char *const fields[] = {"email", NULL};
 	char token[AUTH_TOKEN_SIZE];
-	struct buf body = BUF_INIT;
 	const char *email;
 	json_t *o;
 	int r;
@@ -833,31 +832,21 @@ static int h_reset(struct api_ctx *c, const struct api_req *rq, const struct aut
 		goto out;
 	r = auth_reset_create(c->st, email, now_of(c), token);
 	if (r == 0) {
-		const char *pub = c->cfg ? c->cfg->serve_public_url : "";
-
-		r = buf_addf(&body,
-			     "Someone asked to reset the password of your wachter account.\r\n"
-			     "If that was you, use this code within an hour:\r\n\r\n  %s\r\n\r\n"
-			     "%s%s%s"
-			     "If it was not you, ignore this message; nothing changes.\r\n",
-			     token, pub[0] ? "or open " : "", pub, pub[0] ? "/reset\r\n\r\n" : "");
-		if (r == 0 && api_mail_send(c->smtp_url, c->mail_from, email,
-					    "wachter: reset your password", body.ptr, c->lg) != 0)
-			LOG_WARN(c->lg, "password reset mail not sent");
+		/* Queued for the background sender: no waiting for the relay, so
+		 * the answer takes as long as for an unknown address. */
+		if (api_mail_reset(c, rq, email, token) != 0)
+			LOG_WARN(c->lg, "password reset mail not queued");
 		r = 0;
 	} else if (r == ERR_NOTFOUND) {
 		r = 0;
 	}
 	mem_zero(token, sizeof(token));
-	if (body.len)
-		mem_zero(body.ptr, body.len);
 	if (r == 0) {
 		rs->status = 202;
 		r = buf_adds(&rs->body, "{\"status\":\"if the account exists, a message is on its "
 					"way\"}");
 	}
 out:
-	buf_release(&body);
 	json_decref(o);
 	return r;
 }

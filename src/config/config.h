@@ -265,7 +265,14 @@ struct wachter_config {
 	char serve_tls_cert[CONFIG_PATH_MAX];
 	char serve_tls_key[CONFIG_PATH_MAX];
 	char serve_public_url[CONFIG_PATH_MAX];
+	char serve_security_contact[CONFIG_PATH_MAX]; /* "" = no security.txt */
+	char mail_smtp_url[CONFIG_PATH_MAX];	      /* "" = no outgoing mail */
+	char mail_from[256];
+	int mail_starttls; /* enum wachter_starttls */
 };
+
+/* mail.starttls, in the order of its choices. */
+enum wachter_starttls { WACHTER_STARTTLS_REQUIRE = 0, WACHTER_STARTTLS_TRY, WACHTER_STARTTLS_NO };
 
 /* wachter_config_table: the program's table (static, n entries). */
 const struct config_opt *wachter_config_table(size_t *n);

@@ -19,6 +19,10 @@ static const char *const log_levels[] = {"error", "warn", "info", "debug", NULL}
 _Static_assert(LOG_LVL_ERROR == 0 && LOG_LVL_WARN == 1 && LOG_LVL_INFO == 2 && LOG_LVL_DEBUG == 3,
 	       "log_levels[] follows enum log_level");
 static const char *const langs[] = {"nl", "en", NULL};
+static const char *const starttls_modes[] = {"require", "try", "no", NULL};
+_Static_assert(WACHTER_STARTTLS_REQUIRE == 0 && WACHTER_STARTTLS_TRY == 1 &&
+		   WACHTER_STARTTLS_NO == 2,
+	       "starttls_modes[] follows enum wachter_starttls");
 
 /* A validator's answer: the reason in err and ERR_INVAL. */
 static int reason(struct buf *err, const char *why)
@@ -148,6 +152,52 @@ static int validate_user_agent(const void *field, struct buf *err)
 	return reason(err, "expected printable ASCII text");
 }
 
+/* No byte a header line or an SMTP command could be split with. */
+static int printable_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* mail.smtp_url: empty, or smtp://HOST[:PORT] / smtps://HOST[:PORT]. */
+static int validate_smtp_url(const void *field, struct buf *err)
+{
+	const char *s = field;
+	size_t skip = !strncmp(s, "smtp://", 7) ? 7 : !strncmp(s, "smtps://", 8) ? 8 : 0;
+
+	if (!s[0] || (skip && s[skip] && s[skip] != '/' && s[skip] != ':' && printable_ascii(s)))
+		return 0;
+	return reason(err, "expected smtp://HOST[:PORT] or smtps://HOST[:PORT] without spaces");
+}
+
+/* mail.from: empty or local@domain, printable ASCII without the bytes
+ * that end or quote an address (<, >, ", \\, comma, semicolon). */
+static int validate_mail_from(const void *field, struct buf *err)
+{
+	const char *s = field, *at = strchr(s, '@');
+
+	if (!s[0])
+		return 0;
+	if (printable_ascii(s) && !strpbrk(s, "<>\"\\,;") && at && at > s && at[1] &&
+	    !strchr(at + 1, '@') && strchr(at + 1, '.'))
+		return 0;
+	return reason(err, "expected an e-mail address such as wachter@example.nl");
+}
+
+/* serve.security_contact: empty, mailto:ADDRESS or https://URL. */
+static int validate_security_contact(const void *field, struct buf *err)
+{
+	const char *s = field;
+
+	if (!s[0] || (((!strncmp(s, "mailto:", 7) && strchr(s + 7, '@')) ||
+		       (!strncmp(s, "https://", 8) && s[8])) &&
+		      printable_ascii(s)))
+		return 0;
+	return reason(err, "expected mailto:ADDRESS or an https:// URL without spaces");
+}
+
 static const struct config_opt wachter_opts[] = {
     {.name = "log.level",
      .type = CONFIG_ENUM,
@@ -270,6 +320,37 @@ static const struct config_opt wachter_opts[] = {
      .validate = validate_public_url,
      .help = "URL users reach the web interface at, used in e-mails, reports and "
 	     "certificate QR codes; empty derives it from serve.listen."},
+    {.name = "serve.security_contact",
+     .type = CONFIG_STR,
+     W(serve_security_contact),
+     .def = "",
+     .validate = validate_security_contact,
+     .help = "Contact of the server's /.well-known/security.txt (RFC 9116): mailto:ADDRESS "
+	     "or an https:// URL; empty serves no security.txt."},
+    {.name = "mail.smtp_url",
+     .type = CONFIG_STR,
+     W(mail_smtp_url),
+     .def = "",
+     .validate = validate_smtp_url,
+     .flags = CONFIG_F_SECRET_URL,
+     .help = "Relay for the server's e-mail (password resets, invitations): "
+	     "smtp://HOST[:PORT] or smtps://HOST[:PORT], user:password@ allowed; empty "
+	     "sends no mail. wachter serve --smtp-url overrides it."},
+    {.name = "mail.from",
+     .type = CONFIG_STR,
+     W(mail_from),
+     .def = "",
+     .validate = validate_mail_from,
+     .help = "Sender address of the server's e-mail; needed with mail.smtp_url. "
+	     "wachter serve --mail-from overrides it."},
+    {.name = "mail.starttls",
+     .type = CONFIG_ENUM,
+     W(mail_starttls),
+     .def = "require",
+     .choices = starttls_modes,
+     .help = "STARTTLS on an smtp:// relay: require (no mail without TLS and a valid "
+	     "certificate), try (TLS when offered), or no (plain text; for a relay on "
+	     "this machine). smtps:// always uses TLS."},
 };
 
 const struct config_opt *wachter_config_table(size_t *n)
@@ -283,6 +364,10 @@ static int wachter_config_cross_check(const struct wachter_config *cfg, struct b
 {
 	if (!cfg->serve_tls_cert[0] != !cfg->serve_tls_key[0]) {
 		config_fail(err, "serve.tls_cert and serve.tls_key must be set together");
+		return ERR_INVAL;
+	}
+	if (!cfg->mail_smtp_url[0] != !cfg->mail_from[0]) {
+		config_fail(err, "mail.smtp_url and mail.from must be set together");
 		return ERR_INVAL;
 	}
 	return 0;

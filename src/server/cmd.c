@@ -183,6 +183,11 @@ int server_cmd(int argc, char **argv, const struct wachter_config *cfg, struct l
 		return init_operator(&c, op, lg);
 	if (reset)
 		return reset_password(&c, reset, lg);
+	/* The flags override mail.smtp_url and mail.from of the configuration. */
+	if (!so.smtp_url && c.mail_smtp_url[0])
+		so.smtp_url = c.mail_smtp_url;
+	if (!so.mail_from && c.mail_from[0])
+		so.mail_from = c.mail_from;
 	if (!so.smtp_url != !so.mail_from) {
 		fprintf(stderr, "wachter serve: --smtp-url and --mail-from go together\n");
 		return 2;

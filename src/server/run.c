@@ -213,7 +213,7 @@ int server_run_opts(const struct wachter_config *cfg, const struct server_opts *
 	struct srv s;
 	char *cert = NULL, *key = NULL;
 	struct timespec ts = {0, 200 * 1000 * 1000};
-	int r;
+	int r = 0;
 
 	tune_malloc();
 	memset(&s, 0, sizeof(s));
@@ -223,8 +223,13 @@ int server_run_opts(const struct wachter_config *cfg, const struct server_opts *
 	if (opts && opts->smtp_url && opts->mail_from) {
 		s.smtp_url = opts->smtp_url;
 		s.mail_from = opts->mail_from;
+		r = api_mailer_new(cfg, s.smtp_url, s.mail_from, lg, &s.mailer);
+		if (r)
+			LOG_ERROR(lg, "bad mail relay or sender (mail.smtp_url, mail.from) err=%s",
+				  err_str(r));
 	}
-	r = srv_static_open(opts ? opts->ui_dir : NULL, lg, &s.ui);
+	if (r == 0)
+		r = srv_static_open(opts ? opts->ui_dir : NULL, lg, &s.ui);
 	if (r == 0)
 		r = start(&s, &cert, &key);
 	if (r == 0) {
@@ -240,6 +245,7 @@ int server_run_opts(const struct wachter_config *cfg, const struct server_opts *
 	 * scans, whose rows end "canceled"), then close the store. */
 	srv_stop(&s);
 	api_scanq_free(s.scanq);
+	api_mailer_free(s.mailer); /* delivers what is queued, up to a deadline */
 	auth_ratelimit_free(s.login_rl);
 	srv_pool_release(&s);
 	srv_static_free(s.ui);

@@ -229,6 +229,7 @@ static enum MHD_Result dispatch(struct srv *s, struct MHD_Connection *con, struc
 	rq.bearer = bearer_of(MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization"));
 	rq.csrf = MHD_lookup_connection_value(con, MHD_HEADER_KIND, API_CSRF_HEADER);
 	rq.remote = remote;
+	rq.accept_language = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Accept-Language");
 	slot = pool_get(s);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.st = s->pool[slot];
@@ -238,6 +239,7 @@ static enum MHD_Result dispatch(struct srv *s, struct MHD_Connection *con, struc
 	ctx.login_rl = s->login_rl;
 	ctx.smtp_url = s->smtp_url;
 	ctx.mail_from = s->mail_from;
+	ctx.mailer = s->mailer;
 	ctx.secure_cookies = s->secure_cookies;
 	api_resp_init(&ar);
 	r = api_call(&ctx, rt, &rq, &ar);

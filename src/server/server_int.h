@@ -31,6 +31,8 @@ struct srv {
 	struct auth_ratelimit *login_rl;
 	const char *smtp_url, *mail_from;
 	struct srv_static *ui; /* NULL: no dashboard */
+	/* The background mail sender; NULL: no outgoing mail. */
+	struct api_mailer *mailer;
 	int tls;
 	int secure_cookies;
 	/* store handles, one per request in flight */

@@ -91,7 +91,7 @@ check "smtp without sender refused" $? 2
 U=
 for try in 1 2 3 4 5 6 7 8; do
 	port=$((21000 + ($$ * 13 + try * 139) % 9000))
-	"$WACHTER" --store.url="$db" --log.level=info serve --listen "127.0.0.1:$port" \
+	"$WACHTER" --store.url="$db" --log.level=info --mail.starttls=no serve --listen "127.0.0.1:$port" \
 		--smtp-url "$SMTP" --mail-from wachter@example.nl 2>>server.log &
 	pid=$!
 	i=0
@@ -116,7 +116,7 @@ post() { # post PATH BODY: status
 
 check "reset for unknown address" "$(post /api/password-reset '{"email":"nobody@example.nl"}')" 202
 cp "$tmp/body" "$tmp/body.unknown"
-check "reset for the operator" "$(post /api/password-reset '{"email":"op@example.nl"}')" 202
+check "reset for the operator" "$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST "$U/api/password-reset" -H 'Accept-Language: en-GB,nl;q=0.5' --data-binary '{"email":"op@example.nl"}')" 202
 check "same answer either way" "$(cmp -s "$tmp/body" "$tmp/body.unknown" && echo same)" same
 i=0
 while [ "$(ls "$tmp/mail" | wc -l)" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
