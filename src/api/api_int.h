@@ -253,5 +253,9 @@ struct store_stmt;
 int tenant_bind_az(struct store_stmt *s, int idx, const struct authz_ctx *az) WUR;
 /* tenant_bind_time: bind t as RFC 3339 text. */
 int tenant_bind_time(struct store_stmt *s, int idx, time_t t) WUR;
+/* tenant_json_rows: step s to the end writing a JSON array, each row by
+ * row(out, s, arg) (an element without the separating comma). */
+typedef int (*tenant_row_fn)(struct buf *out, struct store_stmt *s, void *arg);
+int tenant_json_rows(struct buf *out, struct store_stmt *s, tenant_row_fn row, void *arg) WUR;
 
 #endif

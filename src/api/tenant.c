@@ -4,6 +4,7 @@
  * memberships and partner_clients for the caller in struct authz_ctx, so a
  * handler cannot forget it. Results are written as JSON into a buf.
  */
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -39,17 +40,15 @@ static int json_row(struct buf *out, struct store_stmt *s, const char *const *co
 	return r ? r : buf_addch(out, '}');
 }
 
+static int json_row_fn(struct buf *out, struct store_stmt *s, void *cols)
+{
+	return json_row(out, s, (const char *const *)cols);
+}
+
 /* Step s to the end writing one object per row as a JSON array. */
 static int json_rows(struct buf *out, struct store_stmt *s, const char *const *cols)
 {
-	int r = buf_addch(out, '['), n = 0;
-
-	while (r == 0 && (r = stmt_step(s)) == STORE_ROW) {
-		r = n++ ? buf_addch(out, ',') : 0;
-		if (r == 0)
-			r = json_row(out, s, cols);
-	}
-	return r < 0 ? r : buf_addch(out, ']');
+	return tenant_json_rows(out, s, json_row_fn, (void *)(uintptr_t)cols);
 }
 
 /* Step s once expecting one row, written as an object; ERR_NOTFOUND if none. */

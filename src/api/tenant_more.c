@@ -208,11 +208,27 @@ int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t s
 	return r;
 }
 
+static int member_row(struct buf *out, struct store_stmt *s, void *arg)
+{
+	int r = buf_addf(out, "{\"user_id\":%lld", (long long)stmt_column_int64(s, 0));
+
+	(void)arg;
+	if (r == 0)
+		r = add_str(out, "email", stmt_column_text(s, 1), 1);
+	if (r == 0)
+		r = add_str(out, "name", stmt_column_text(s, 2), 1);
+	if (r == 0)
+		r = add_str(out, "role", stmt_column_text(s, 3), 1);
+	if (r == 0)
+		r = add_str(out, "since", stmt_column_text(s, 4), 1);
+	return r ? r : buf_addch(out, '}');
+}
+
 int tenant_members_list(struct store *st, const struct authz_ctx *az, int64_t org_id,
 			struct buf *out)
 {
 	struct store_stmt *s = NULL;
-	int r, n = 0;
+	int r;
 
 	r = store_prepare(st,
 			  "SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m "
@@ -224,23 +240,7 @@ int tenant_members_list(struct store *st, const struct authz_ctx *az, int64_t or
 	if (r == 0)
 		r = tenant_bind_az(s, 2, az);
 	if (r == 0)
-		r = buf_addch(out, '[');
-	while (r == 0 && (r = stmt_step(s)) == STORE_ROW) {
-		r = buf_addf(out, "%s{\"user_id\":%lld", n++ ? "," : "",
-			     (long long)stmt_column_int64(s, 0));
-		if (r == 0)
-			r = add_str(out, "email", stmt_column_text(s, 1), 1);
-		if (r == 0)
-			r = add_str(out, "name", stmt_column_text(s, 2), 1);
-		if (r == 0)
-			r = add_str(out, "role", stmt_column_text(s, 3), 1);
-		if (r == 0)
-			r = add_str(out, "since", stmt_column_text(s, 4), 1);
-		if (r == 0)
-			r = buf_addch(out, '}');
-	}
-	if (r == STORE_DONE)
-		r = buf_addch(out, ']');
+		r = tenant_json_rows(out, s, member_row, NULL);
 	stmt_finalize(s);
 	return r;
 }
@@ -424,17 +424,29 @@ int tenant_invite_accept(struct store *st, const char *token, const char *passwo
 	return r;
 }
 
+static int membership_row(struct buf *out, struct store_stmt *s, void *arg)
+{
+	int r = buf_addf(out, "{\"org_id\":%lld", (long long)stmt_column_int64(s, 0));
+
+	(void)arg;
+	if (r == 0)
+		r = add_str(out, "org_name", stmt_column_text(s, 1), 1);
+	if (r == 0)
+		r = add_str(out, "role", stmt_column_text(s, 2), 1);
+	return r ? r : buf_addch(out, '}');
+}
+
 int tenant_me(struct store *st, const struct authz_ctx *az, struct buf *out)
 {
 	struct store_stmt *s = NULL;
-	int r, n = 0;
+	int r;
 
 	r = buf_addf(out, "{\"id\":%lld", (long long)az->user_id);
 	if (r == 0)
 		r = add_str(out, "email", az->email, 1);
 	if (r == 0)
-		r = buf_addf(out, ",\"operator\":%s,\"memberships\":[",
-			     az->operator? "true" : "false");
+		r = buf_addf(out,
+			     ",\"operator\":%s,\"memberships\":", az->operator? "true" : "false");
 	if (r == 0)
 		r = store_prepare(st,
 				  "SELECT m.org_id, o.name, m.role FROM memberships m JOIN "
@@ -443,18 +455,10 @@ int tenant_me(struct store *st, const struct authz_ctx *az, struct buf *out)
 				  &s);
 	if (r == 0)
 		r = stmt_bind_int64(s, 1, az->user_id);
-	while (r == 0 && (r = stmt_step(s)) == STORE_ROW) {
-		r = buf_addf(out, "%s{\"org_id\":%lld", n++ ? "," : "",
-			     (long long)stmt_column_int64(s, 0));
-		if (r == 0)
-			r = add_str(out, "org_name", stmt_column_text(s, 1), 1);
-		if (r == 0)
-			r = add_str(out, "role", stmt_column_text(s, 2), 1);
-		if (r == 0)
-			r = buf_addch(out, '}');
-	}
-	if (r == STORE_DONE)
-		r = buf_adds(out, "]}");
+	if (r == 0)
+		r = tenant_json_rows(out, s, membership_row, NULL);
+	if (r == 0)
+		r = buf_addch(out, '}');
 	stmt_finalize(s);
 	return r;
 }

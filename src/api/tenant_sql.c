@@ -1,7 +1,8 @@
 /*
- * tenant_sql.c: the binders of the tenant condition that tenant.c and
- * tenant_more.c share with the SQL fragments in api_int.h: one copy, so
- * the two halves of the data layer can never scope tenants differently.
+ * tenant_sql.c: the binders of the tenant condition that the data layer
+ * (tenant.c, tenant_more.c, tenant_views.c) shares with the SQL fragments
+ * in api_int.h: one copy, so its parts can never scope tenants
+ * differently; and the writer of a result set as a JSON array.
  */
 #include <time.h>
 
@@ -25,4 +26,18 @@ int tenant_bind_time(struct store_stmt *s, int idx, time_t t)
 	int r = time_rfc3339(t, ts);
 
 	return r ? r : stmt_bind_text(s, idx, ts);
+}
+
+int tenant_json_rows(struct buf *out, struct store_stmt *s, tenant_row_fn row, void *arg)
+{
+	int r = buf_addch(out, '['), n = 0;
+
+	while (r == 0 && (r = stmt_step(s)) == STORE_ROW) {
+		r = n++ ? buf_addch(out, ',') : 0;
+		if (r == 0)
+			r = row(out, s, arg);
+	}
+	if (r == STORE_DONE)
+		r = 0;
+	return r < 0 ? r : buf_addch(out, ']');
 }

@@ -23,6 +23,15 @@
 #define COUNTS_JOIN                                                                                \
 	" LEFT JOIN findings f ON f.scan_id = s.id GROUP BY " SCAN_COLS " ORDER BY s.id "
 
+/* A page of organisation ?'s scans (read access: binds org, CAN(), then
+ * cond's parameters, limit and offset) newest first, with their counts,
+ * in the given order. */
+#define SCANS_PAGE(cond, order)                                                                    \
+	"SELECT " SCAN_COLS ", " COUNTS_COLS " FROM (SELECT x.id, x.asset_id, x.target, "          \
+	"x.status, x.started_at, x.finished_at FROM scans x WHERE x.org_id = ? AND " CAN(          \
+	    "x.org_id", ORGS_READ) " AND " cond                                                    \
+				   " ORDER BY x.id DESC LIMIT ? OFFSET ?) s" COUNTS_JOIN order
+
 /* The newest finished scan of each asset (a scan without asset: of each
  * target) of organisation ? (read access: binds org, then CAN()). */
 #define LATEST_FINISHED                                                                            \
@@ -72,19 +81,24 @@ static int scan_row(struct buf *out, struct store_stmt *s, enum scan_row_form fo
 	return r ? r : buf_addch(out, '}');
 }
 
+struct scan_rows_arg {
+	enum scan_row_form form;
+	int64_t *sum;
+};
+
+static int scan_row_fn(struct buf *out, struct store_stmt *s, void *arg)
+{
+	const struct scan_rows_arg *a = arg;
+
+	return scan_row(out, s, a->form, a->sum);
+}
+
 /* Step s to the end: a JSON array of scan rows. */
 static int scan_rows(struct buf *out, struct store_stmt *s, enum scan_row_form form, int64_t *sum)
 {
-	int r = buf_addch(out, '['), k = 0;
+	struct scan_rows_arg a = {form, sum};
 
-	while (r == 0 && (r = stmt_step(s)) == STORE_ROW) {
-		r = k++ ? buf_addch(out, ',') : 0;
-		if (r == 0)
-			r = scan_row(out, s, form, sum);
-	}
-	if (r == STORE_DONE)
-		r = 0;
-	return r < 0 ? r : buf_addch(out, ']');
+	return tenant_json_rows(out, s, scan_row_fn, &a);
 }
 
 /* 0 when the caller may read the organisation, else ERR_NOTFOUND. */
@@ -111,11 +125,7 @@ int tenant_scans_list(struct store *st, const struct authz_ctx *az, int64_t org_
 		      const struct tenant_scan_filter *f, struct buf *out)
 {
 	/* The page is chosen in the inner query, then counted: one query. */
-	static const char sql[] =
-	    "SELECT " SCAN_COLS ", " COUNTS_COLS " FROM (SELECT x.id, x.asset_id, x.target, "
-	    "x.status, x.started_at, x.finished_at FROM scans x WHERE x.org_id = ? AND " CAN(
-		"x.org_id", ORGS_READ) " AND (? = '' OR x.status = ?) ORDER BY x.id DESC "
-				       "LIMIT ? OFFSET ?) s" COUNTS_JOIN "DESC";
+	static const char sql[] = SCANS_PAGE("(? = '' OR x.status = ?)", "DESC");
 	struct store_stmt *s = NULL;
 	int r = org_readable(st, az, org_id);
 
@@ -135,6 +145,26 @@ int tenant_scans_list(struct store *st, const struct authz_ctx *az, int64_t org_
 	return r;
 }
 
+static int worst_row(struct buf *out, struct store_stmt *s, void *arg)
+{
+	int r = buf_adds(out, "{\"id\":");
+
+	(void)arg;
+	if (r == 0)
+		r = api_json_int(out, stmt_column_int64(s, 0));
+	if (r == 0 && (r = API_KEY(out, "scan_id")) == 0)
+		r = api_json_int(out, stmt_column_int64(s, 1));
+	if (r == 0 && (r = API_KEY(out, "check_id")) == 0)
+		r = api_json_strz(out, stmt_column_text(s, 2));
+	if (r == 0 && (r = API_KEY(out, "severity")) == 0)
+		r = api_json_strz(out, check_sev_name((enum check_sev)stmt_column_int64(s, 3)));
+	if (r == 0 && (r = API_KEY(out, "title")) == 0)
+		r = api_json_strz(out, stmt_column_text(s, 4));
+	if (r == 0 && (r = API_KEY(out, "target")) == 0)
+		r = api_json_strz(out, stmt_column_text(s, 5));
+	return r ? r : buf_addch(out, '}');
+}
+
 /* The worst open findings: {id, scan_id, check_id, severity, title, target}. */
 static int worst_rows(struct store *st, const struct authz_ctx *az, int64_t org_id, struct buf *out)
 {
@@ -143,32 +173,12 @@ static int worst_rows(struct store *st, const struct authz_ctx *az, int64_t org_
 	    "JOIN findings f ON f.scan_id = l.id ORDER BY f.severity DESC, f.check_id, f.id "
 	    "LIMIT ?";
 	struct store_stmt *s = NULL;
-	int r = prepare_org(st, sql, org_id, az, &s), k = 0;
+	int r = prepare_org(st, sql, org_id, az, &s);
 
 	if (r == 0)
 		r = stmt_bind_int64(s, 5, TENANT_WORST_MAX);
 	if (r == 0)
-		r = buf_addch(out, '[');
-	while (r == 0 && (r = stmt_step(s)) == STORE_ROW) {
-		r = buf_adds(out, k++ ? ",{\"id\":" : "{\"id\":");
-		if (r == 0)
-			r = api_json_int(out, stmt_column_int64(s, 0));
-		if (r == 0 && (r = API_KEY(out, "scan_id")) == 0)
-			r = api_json_int(out, stmt_column_int64(s, 1));
-		if (r == 0 && (r = API_KEY(out, "check_id")) == 0)
-			r = api_json_strz(out, stmt_column_text(s, 2));
-		if (r == 0 && (r = API_KEY(out, "severity")) == 0)
-			r = api_json_strz(out,
-					  check_sev_name((enum check_sev)stmt_column_int64(s, 3)));
-		if (r == 0 && (r = API_KEY(out, "title")) == 0)
-			r = api_json_strz(out, stmt_column_text(s, 4));
-		if (r == 0 && (r = API_KEY(out, "target")) == 0)
-			r = api_json_strz(out, stmt_column_text(s, 5));
-		if (r == 0)
-			r = buf_addch(out, '}');
-	}
-	if (r == STORE_DONE)
-		r = buf_addch(out, ']');
+		r = tenant_json_rows(out, s, worst_row, NULL);
 	stmt_finalize(s);
 	return r;
 }
@@ -178,11 +188,7 @@ int tenant_org_summary(struct store *st, const struct authz_ctx *az, int64_t org
 {
 	static const char latest_sql[] = LATEST_FINISHED "SELECT " SCAN_COLS ", " COUNTS_COLS
 							 " FROM latest s" COUNTS_JOIN "DESC";
-	static const char trend_sql[] =
-	    "SELECT " SCAN_COLS ", " COUNTS_COLS " FROM (SELECT x.id, x.asset_id, x.target, "
-	    "x.status, x.started_at, x.finished_at FROM scans x WHERE x.org_id = ? AND " CAN(
-		"x.org_id", ORGS_READ) " AND x.status IN ('done', 'incomplete') ORDER BY x.id "
-				       "DESC LIMIT ?) s" COUNTS_JOIN "ASC";
+	static const char trend_sql[] = SCANS_PAGE("x.status IN ('done', 'incomplete')", "ASC");
 	struct store_stmt *s = NULL;
 	struct buf latest = BUF_INIT;
 	int64_t open[5] = {0, 0, 0, 0, 0};
@@ -209,6 +215,8 @@ int tenant_org_summary(struct store *st, const struct authz_ctx *az, int64_t org
 		r = prepare_org(st, trend_sql, org_id, az, &s);
 	if (r == 0)
 		r = stmt_bind_int64(s, 5, TENANT_TREND_MAX);
+	if (r == 0)
+		r = stmt_bind_int64(s, 6, 0);
 	if (r == 0)
 		r = scan_rows(out, s, ROW_BRIEF, NULL);
 	stmt_finalize(s);
