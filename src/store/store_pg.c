@@ -92,18 +92,16 @@ static void trim_msg(char *dst, size_t size, const char *msg)
 static int pg_fail(struct store *st, const PGresult *res)
 {
 	char msg[STORE_ERRMSG_MAX];
-	const char *state = NULL, *prim = NULL, *detail = NULL;
+	const char *state = NULL, *prim = NULL;
 
+	/* The primary message names the constraint; the detail would carry
+	 * the row's values (an e-mail address, a token hash) into the log. */
 	if (res) {
 		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		prim = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-		detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
 	}
 	if (prim) {
 		trim_msg(msg, sizeof(msg), prim);
-		if (detail)
-			return store_set_err(st, ERR_DB, pg_class(state), "%s (%s; SQLSTATE %s)",
-					     msg, detail, state ? state : "?");
 		return store_set_err(st, ERR_DB, pg_class(state), "%s (SQLSTATE %s)", msg,
 				     state ? state : "?");
 	}
