@@ -125,8 +125,8 @@ static void test_split(void **state)
 			     "INSERT INTO a VALUES ($$;$$), (E'\\';');\n"
 			     "/* only; a comment */\n";
 	const char *want[] = {"CREATE TABLE a (x TEXT DEFAULT ';');",
-			      "\n-- a comment; with a semicolon\nINSERT INTO a VALUES ($$;$$), "
-			      "(E'\\';');",
+			      ("\n-- a comment; with a semicolon\nINSERT INTO a VALUES ($$;$$), "
+			       "(E'\\';');"),
 			      "\n/* only; a comment */\n"};
 	const int code[] = {1, 1, 0};
 	size_t pos = 0, len = strlen(script), n = 0, k = 0;
