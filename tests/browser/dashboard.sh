@@ -9,7 +9,7 @@
 # dashboard.spec.mjs. Env: WACHTER (binary), WACHTER_SRC (repo root);
 # optional CHROMIUM (default /usr/bin/chromium), KEEP=1 keeps the temp dir,
 # SHOTS_ALL=1 (with KEEP=1) keeps a screenshot of every page after each step.
-# Needs root, node, sqlite3, ui/node_modules (scripts/build-ui) and chromium.
+# Needs root, node, ui/node_modules (scripts/build-ui) and chromium.
 set -u
 : "${WACHTER:?set WACHTER to the wachter binary}"
 : "${WACHTER_SRC:?set WACHTER_SRC to the repository root}"
@@ -23,7 +23,6 @@ fail() {
 
 command -v node >/dev/null 2>&1 || fail "node is not installed"
 command -v curl >/dev/null 2>&1 || fail "curl is not installed"
-command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 is not installed"
 [ "$(id -u)" -eq 0 ] || fail "needs root (the lab DNS: tests/lab/dns-up, tests/lab/dns-txt)"
 "$WACHTER_SRC/tests/lab/up" >/dev/null || fail "tests/lab/up failed"
 "$WACHTER_SRC/tests/lab/dns-up" >/dev/null || fail "tests/lab/dns-up failed"
@@ -141,7 +140,7 @@ mkdir -p "$T/profile" "$T/shots"
 start=$(date +%s)
 BASE="$base" OP_EMAIL=operator@wachter.example OP_PASSWORD="$pw" SHOTS="$T/shots" \
 	PROFILE="$T/profile" TMPDIR="$T/profile" CHROMIUM="$CHROMIUM" UI_DIR="$UI" \
-	DNS_TXT="$WACHTER_SRC/tests/lab/dns-txt" DB="$T/wachter.db" \
+	DNS_TXT="$WACHTER_SRC/tests/lab/dns-txt" \
 	node "$WACHTER_SRC/tests/browser/dashboard.spec.mjs"
 rc=$?
 echo "dashboard: browser run took $(($(date +%s) - start)) s"

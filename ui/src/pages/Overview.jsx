@@ -23,7 +23,7 @@ function InviteForm({ org, me }) {
 	const [role, setRole] = useState('member');
 	const [link, setLink] = useState('');
 	const [err, setErr] = useState('');
-	const roles = me.operator ? ['member', 'admin', 'partner'] : ['member', 'admin'];
+	const roles = me.operator ? ['member', 'admin', 'partner', 'association', 'insurer'] : ['member', 'admin'];
 	const submit = async (e) => {
 		e.preventDefault();
 		setErr('');
