@@ -1,6 +1,7 @@
 /*
  * fuzz_query.c: query strings of API requests on arbitrary bytes: lookup
- * of a parameter, the unknown-parameter check and the findings filters.
+ * of a parameter, the unknown-parameter check, the findings and scans
+ * filters and the sector of the aggregates.
  * No crash; a decoded value holds no NUL and stays within its cap; the
  * filters stay in their ranges.
  */
@@ -19,6 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const allowed[] = {"severity", "check", NULL};
 	const char *q = (const char *)data;
 	struct tenant_finding_filter f;
+	struct tenant_scan_filter sf;
+	char sector;
 	struct buf v = BUF_INIT, err = BUF_INIT;
 	size_t i;
 	int r;
@@ -39,6 +42,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		       f.offset < 0 || strlen(f.check) >= sizeof(f.check)))
 		abort();
 	if (r != 0 && r != ERR_INVAL)
+		abort();
+	r = api_scans_filter(q, size, &sf, &err);
+	if (r == 0 && (sf.limit < 1 || sf.limit > 200 || sf.offset < 0 ||
+		       strlen(sf.status) >= sizeof(sf.status)))
+		abort();
+	if (r != 0 && r != ERR_INVAL)
+		abort();
+	r = api_sector_filter(q, size, &sector, &err);
+	if ((r == 0 && sector != 0 && (sector < 'A' || sector > 'U')) || (r != 0 && r != ERR_INVAL))
 		abort();
 	buf_release(&v);
 	buf_release(&err);
