@@ -5,7 +5,8 @@
  * backslash escapes), quoted identifiers ("..."), comments (-- and nested
  * slash-star) and dollar-quoted strings ($tag$...$tag$). It rewrites the
  * portable '?' parameters to $1, $2, ... and splits scripts into
- * statements at the semicolons outside all of those.
+ * statements at the semicolons outside all of those. ?NNN (SQLite's
+ * numbered form) becomes $NNN.
  */
 #include <string.h>
 
@@ -146,11 +147,26 @@ int store_pg_translate(const char *sql, size_t len, struct buf *out, int *nparam
 			goto out;
 		}
 		if (c == '?') {
-			if (++n > STORE_PG_PARAMS_MAX) {
+			/* SQLite's numbering: ?NNN is parameter NNN, a plain ? the
+			 * one after the largest so far. */
+			int num = 0;
+
+			while (i + 1 < len && is_digit((unsigned char)sql[i + 1]) &&
+			       num <= STORE_PG_PARAMS_MAX)
+				num = num * 10 + (sql[++i] - '0');
+			if (num == 0 && is_digit((unsigned char)sql[i])) {
+				r = ERR_INVAL; /* ?0 */
+				goto out;
+			}
+			if (num == 0)
+				num = n + 1;
+			if (num > STORE_PG_PARAMS_MAX) {
 				r = ERR_TOO_BIG;
 				goto out;
 			}
-			r = buf_addf(out, "$%d", n);
+			if (num > n)
+				n = num;
+			r = buf_addf(out, "$%d", num);
 		} else if (c == '$' && i + 1 < len && is_digit((unsigned char)sql[i + 1]) &&
 			   (i == 0 || !ident_char((unsigned char)sql[i - 1]))) {
 			r = ERR_INVAL; /* "$1" parameters are not the portable subset */

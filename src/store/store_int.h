@@ -99,7 +99,8 @@ extern const struct store_backend_ops store_pg_ops;
 #define STORE_PG_PARAMS_MAX 1000      /* most '?' parameters in one statement */
 /* store_pg_translate: append sql[0..len) to out with every '?' outside
  * string literals, quoted identifiers, comments and dollar quotes
- * rewritten as $1, $2, ...; *nparams = how many. One statement only (a
+ * rewritten as $1, $2, ... (?NNN as $NNN, a plain ? numbered after the
+ * largest so far, as SQLite does); *nparams = the largest. One statement only (a
  * trailing ';' and comments are fine). ERR_INVAL: unterminated quote or
  * comment, a NUL, a second statement, a "$N" parameter; ERR_TOO_BIG: over
  * STORE_PG_SQL_MAX or STORE_PG_PARAMS_MAX. out is unchanged on failure. */

@@ -3,7 +3,8 @@
 # (initdb + pg_ctl as the postgres user, trust auth, listening only on
 # 127.0.0.1 at a free port and on a unix socket in a temporary directory),
 # then: db status / db migrate over TCP and over the socket, the backend
-# unit tests (test_store_pg) against it, a scan --save of the cluster's own
+# unit tests (test_store_pg) and the API and sign-in unit tests on
+# PostgreSQL (test_api_pg, test_auth_pg) against it, a scan --save of the cluster's own
 # port with the stored rows compared to the JSON report, and the essentials of
 # server_api.sh (sign-in, organisations, assets, a scan from the pool, the
 # findings list, tenant refusal) with the postgres URL. The cluster is
@@ -116,17 +117,23 @@ grep -q "error: cannot open postgres database: .*no_such_db" "$tmp/st2"
 check "missing database message" $? 0
 parts="$parts migrate"
 
-# ------------------------------------------- the backend's own unit tests
-if [ -n "${WACHTER_BUILD:-}" ] && [ -x "$WACHTER_BUILD/test_store_pg" ]; then
-	WACHTER_TEST_PG_URL="$db" "$WACHTER_BUILD/test_store_pg" >"$tmp/unit" 2>&1
-	check "test_store_pg against the cluster" $? 0
-	grep -q "SKIPPED" "$tmp/unit"
-	check "no backend test skipped" $? 1
-	[ $fail -eq 0 ] || tail -30 "$tmp/unit"
-	parts="$parts unit"
-else
-	echo "skip test_store_pg (WACHTER_BUILD not set or not built)"
-fi
+# ----------------------------------- unit tests against the cluster
+# test_store_pg: the backend itself; test_api_pg and test_auth_pg: the API
+# and sign-in unit tests again with their stores on PostgreSQL.
+for t in test_store_pg test_api_pg test_auth_pg; do
+	if [ -z "${WACHTER_BUILD:-}" ] || [ ! -x "$WACHTER_BUILD/$t" ]; then
+		echo "FAIL $t: not built (WACHTER_BUILD=${WACHTER_BUILD:-unset})"
+		fail=1
+		continue
+	fi
+	WACHTER_TEST_PG_URL="$db" "$WACHTER_BUILD/$t" >"$tmp/$t.log" 2>&1
+	rc=$?
+	check "$t against the cluster" $rc 0
+	grep -q "SKIPPED\|skipped" "$tmp/$t.log"
+	check "$t: nothing skipped" $? 1
+	[ $rc -eq 0 ] || grep -v '^\[ RUN\|^\[       OK' "$tmp/$t.log" | tail -30
+	parts="$parts $t"
+done
 
 # ------------------------------------------------------------ scan --save
 # The loopback target is the cluster itself: an exposed database (SVC-05)

@@ -51,6 +51,9 @@ static void test_translate(void **state)
 	    {"SELECT ?; -- done\n", "SELECT $1; -- done\n", 1},
 	    {"SELECT ?;  ;", "SELECT $1;  ;", 1},
 	    {"SELECT x::text FROM t WHERE y = ?", "SELECT x::text FROM t WHERE y = $1", 1},
+	    {"SELECT ?2, ?1, ?2", "SELECT $2, $1, $2", 2},
+	    {"SELECT ?3, ?, ?1, ?", "SELECT $3, $4, $1, $5", 5},
+	    {"SELECT ?1000", "SELECT $1000", 1000},
 	    {"", "", 0},
 	};
 	static const struct {
@@ -62,7 +65,8 @@ static void test_translate(void **state)
 	    {"SELECT $q$ open $Q$", ERR_INVAL}, {"SELECT E'\\'", ERR_INVAL},
 	    {"SELECT $1", ERR_INVAL},		{"SELECT ?, $2", ERR_INVAL},
 	    {"SELECT 1; SELECT 2", ERR_INVAL},	{"SELECT 1; 'x'", ERR_INVAL},
-	    {"SELECT 1; ?", ERR_INVAL},
+	    {"SELECT 1; ?", ERR_INVAL},		{"SELECT ?0", ERR_INVAL},
+	    {"SELECT ?1001", ERR_TOO_BIG},	{"SELECT ?99999999999999999999", ERR_TOO_BIG},
 	};
 	struct buf b;
 	int n, r;

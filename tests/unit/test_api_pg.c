@@ -1,0 +1,26 @@
+/*
+ * test_api_pg.c: the JSON API's cases (role x endpoint matrix, lists,
+ * filters, sessions, invitations, scans, summary, aggregates) on PostgreSQL:
+ * test_api.c compiled again with its stores on PostgreSQL (pg_redirect.h),
+ * so the same queries are checked for meaning the same on both backends.
+ * Runs under tests/integration/store_pg.sh; skipped without
+ * WACHTER_TEST_PG_URL.
+ */
+#include "pg_redirect.h"
+
+int test_api_main(void);
+const char *const sqlite_only[] = {"test_findings_plan" /* EXPLAIN QUERY PLAN */};
+const size_t sqlite_only_n = sizeof(sqlite_only) / sizeof(sqlite_only[0]);
+
+#define store_open pg_open_fresh
+#define main test_api_main
+#undef cmocka_run_group_tests
+#define cmocka_run_group_tests(t, setup, teardown) run_on_pg(#t, t, ARRAY_SIZE(t))
+#include "test_api.c"
+#undef main
+#undef store_open
+
+int main(void)
+{
+	return test_api_main();
+}
