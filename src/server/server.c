@@ -20,6 +20,7 @@
 #include "api/api.h"
 #include "config/config.h"
 #include "core/core.h"
+#include "server/sectxt_int.h"
 #include "server/server.h"
 #include "server/server_int.h"
 #include "store/store.h"
@@ -206,6 +207,9 @@ static enum MHD_Result dispatch(struct srv *s, struct MHD_Connection *con, struc
 	memset(&rq, 0, sizeof(rq));
 	memcpy(path, st->uri, plen);
 	path[plen] = '\0';
+	if (srv_sectxt_wants(s->cfg, method, path, plen))
+		return (enum MHD_Result)srv_sectxt_serve(s->cfg, con, s->tls, &st->status,
+							 &st->resp_len);
 	r = server_route(s->routes, s->nroutes, method, path, plen, &rq, &rt);
 	if (r == ERR_UNSUPP)
 		return queue_error(s, con, st, 405, "method not allowed");
