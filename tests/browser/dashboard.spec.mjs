@@ -162,6 +162,7 @@ function dnsTxt(...args) {
 async function fitsWidth(page, what) {
 	const [sw, iw] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
 	check(sw <= iw, `${what}: ${sw}px wide on a ${iw}px screen`);
+	if (process.env.SHOTS_ALL === '1') await page.screenshot({ path: join(SHOTS, `narrow-${what.replace(/\W+/g, '-')}.png`), fullPage: true });
 }
 
 // A chart's canvas has been drawn on (some pixels are not transparent).

@@ -45,8 +45,10 @@ function AssetRow({ a, me, write, onChange, setMsg, howto }) {
 					</p>
 				)}
 			</th>
-			<td>{t(`assets.kind.${a.kind}`)}</td>
-			<td>{a.verified_at ? t('assets.verified', { method: a.verify_method }) : t('assets.unverified')}</td>
+			<td data-label={t('assets.col.kind')}>{t(`assets.kind.${a.kind}`)}</td>
+			<td data-label={t('assets.col.status')}>
+				{a.verified_at ? t('assets.verified', { method: a.verify_method }) : t('assets.unverified')}
+			</td>
 			<td class="actions">
 				{write && !a.verified_at && a.kind !== 'range' && (
 					<>
@@ -110,7 +112,7 @@ export function Assets({ me, id }) {
 				{assets.data && assets.data.length === 0 && <p>{t('common.none')}</p>}
 				{assets.data && assets.data.length > 0 && (
 					<div class="tablewrap">
-						<table>
+						<table class="stack">
 							<thead>
 								<tr>
 									<th scope="col">{t('assets.col.value')}</th>

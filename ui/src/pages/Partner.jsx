@@ -41,7 +41,7 @@ export function Partner({ me }) {
 			{rows.data && rows.data.length === 0 && <p>{t('partner.none')}</p>}
 			{rows.data && rows.data.length > 0 && (
 				<div class="tablewrap">
-					<table data-testid="clients">
+					<table data-testid="clients" class="stack">
 						<thead>
 							<tr>
 								<th scope="col">{t('partner.col.client')}</th>
@@ -55,12 +55,12 @@ export function Partner({ me }) {
 									<th scope="row">
 										<Link href={`/orgs/${org.id}`}>{org.name}</Link>
 									</th>
-									<td>
+									<td data-label={t('partner.col.counts')}>
 										{!sum.error && sum.latest.length
 											? `${sum.open.critical} / ${sum.open.high} / ${sum.open.medium}`
 											: '-'}
 									</td>
-									<td>
+									<td data-label={t('partner.col.worst')}>
 										<Worst sum={sum} />
 									</td>
 								</tr>

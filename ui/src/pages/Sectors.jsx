@@ -66,7 +66,7 @@ export function Sectors() {
 				<section class="card" aria-labelledby="sec-t">
 					<h2 id="sec-t">{t('agg.table')}</h2>
 					<div class="tablewrap">
-						<table data-testid="sectors">
+						<table data-testid="sectors" class="stack">
 							<thead>
 								<tr>
 									<th scope="col">{t('agg.col.sector')}</th>
@@ -80,10 +80,12 @@ export function Sectors() {
 								{shown.map((r) => (
 									<tr key={r.sector}>
 										<th scope="row">{sectorName(t, r.sector)}</th>
-										<td>{t('agg.scanned', { n: r.scanned_companies, of: r.companies })}</td>
-										<td>{pct(lang, r.share_with.critical)}</td>
-										<td>{pct(lang, r.share_with.high)}</td>
-										<td>
+										<td data-label={t('agg.col.companies')}>
+											{t('agg.scanned', { n: r.scanned_companies, of: r.companies })}
+										</td>
+										<td data-label={t('agg.col.critical')}>{pct(lang, r.share_with.critical)}</td>
+										<td data-label={t('agg.col.high')}>{pct(lang, r.share_with.high)}</td>
+										<td data-label={t('agg.col.top')}>
 											<TopChecks list={r.top_checks} lang={lang} />
 										</td>
 									</tr>
