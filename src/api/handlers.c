@@ -705,6 +705,31 @@ static int invite_role_ok(const char *role, int operator)
 	return 0;
 }
 
+/*
+ * The answer to a committed invitation. With a mail relay the token goes
+ * only into the invitee's mail (whoever holds it can create the account of
+ * that address); without one the inviter gets it to pass on. When the mail
+ * cannot be queued the invitation stands, without the token in the answer.
+ */
+static int invite_answer(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			 int64_t org, const char *email, const char *role, const char *token,
+			 int64_t id, struct buf *out)
+{
+	int m = api_mail_invitation(c, rq, az, org, email, role, token);
+
+	if (m == ERR_UNSUPP)
+		return buf_addf(out, "{\"id\":%lld,\"mailed\":false,\"token\":\"%s\"}",
+				(long long)id, token);
+	if (m == 0)
+		return buf_addf(out, "{\"id\":%lld,\"mailed\":true}", (long long)id);
+	LOG_WARN(c->lg, "invitation mail not queued invitation=%lld err=%s", (long long)id,
+		 err_str(m));
+	return buf_addf(out,
+			"{\"id\":%lld,\"mailed\":false,\"warning\":\"the invitation exists but its "
+			"mail could not be sent; invite again later\"}",
+			(long long)id);
+}
+
 /* POST /api/orgs/:id/invitations {email, role} */
 static int h_invite(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 		    struct api_resp *rs)
@@ -732,9 +757,8 @@ static int h_invite(struct api_ctx *c, const struct api_req *rq, const struct au
 		goto out;
 	}
 	r = tenant_invite_create(c->st, az, org, email, role, now_of(c), token, &id);
-	/* The token goes to the inviter until mail delivery is built. */
 	if (r == 0)
-		r = buf_addf(&rs->body, "{\"id\":%lld,\"token\":\"%s\"}", (long long)id, token);
+		r = invite_answer(c, rq, az, org, email, role, token, id, &rs->body);
 	mem_zero(token, sizeof(token));
 	r = data_result(r, rs, 201);
 out:

@@ -33,8 +33,9 @@ enum { U_OP = 1, U_ADMIN_A, U_MEMBER_A, U_PARTNER, U_ASSOC, U_INSURER, U_ADMIN_C
 struct fx {
 	struct store *st;
 	char tok[U_N][AUTH_TOKEN_SIZE];
-	int64_t asset[8]; /* per org */
-	int64_t scan[8];  /* per org */
+	int64_t asset[8];	   /* per org */
+	int64_t scan[8];	   /* per org */
+	struct api_mailer *mailer; /* NULL: no mail relay */
 };
 
 static void exec(struct store *st, const char *sql)
@@ -119,6 +120,7 @@ static int call(struct fx *f, int user, const char *method, const char *uri, con
 	memset(&c, 0, sizeof(c));
 	c.st = f->st;
 	c.now = 1800000000;
+	c.mailer = f->mailer;
 	t = api_routes(&n);
 	api_resp_init(rs);
 	r = server_route(t, n, method, uri, plen, &rq, &rt);
@@ -145,6 +147,15 @@ static int status_of(struct fx *f, int user, const char *method, const char *uri
 
 	api_resp_release(&rs);
 	return st;
+}
+
+static int64_t jint(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v))
+		fail_msg("%s is not an integer", key);
+	return (int64_t)json_integer_value(v);
 }
 
 /* Endpoints of the matrix; %lld is the org, asset or scan id. */
@@ -483,6 +494,21 @@ static void test_invitation_flow(void **state)
 			fail_msg("user %d invites %s: got %d, want %d", roles[i].user,
 				 roles[i].role, got, roles[i].status);
 	}
+	/* With a mail relay the token goes only into the mail (this relay is
+	 * a closed port: queued, then the delivery fails in the background). */
+	assert_int_equal(
+	    api_mailer_new(NULL, "smtp://127.0.0.1:1", "wachter@x.nl", NULL, &f.mailer), 0);
+	assert_int_equal(call(&f, U_ADMIN_A, "POST", "/api/orgs/1/invitations",
+			      "{\"email\":\"mailed@x.nl\",\"role\":\"member\"}", &rs),
+			 201);
+	o = json_loads(rs.body.ptr, 0, NULL);
+	assert_non_null(o);
+	assert_true(json_is_true(json_object_get(o, "mailed")));
+	assert_null(json_object_get(o, "token"));
+	assert_true(jint(o, "id") > 0);
+	json_decref(o);
+	api_resp_release(&rs);
+	api_mailer_free(f.mailer);
 	store_close(f.st);
 }
 
@@ -657,15 +683,6 @@ static json_t *get_json(struct fx *f, int user, const char *uri, int want)
 	}
 	api_resp_release(&rs);
 	return j;
-}
-
-static int64_t jint(const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (!json_is_integer(v))
-		fail_msg("%s is not an integer", key);
-	return (int64_t)json_integer_value(v);
 }
 
 static void assert_counts(const json_t *c, int crit, int high, int med, int low, int info)
