@@ -188,8 +188,8 @@ static int seed_asset(struct store *st, time_t now, struct srv_demo *d)
 	char tok[AUTH_TOKEN_SIZE];
 	int verified = 0;
 	int r = store_prepare(st,
-			      "SELECT id, verified_at IS NOT NULL FROM assets WHERE org_id = ? AND "
-			      "kind = 'host' AND value = ?",
+			      "SELECT id, CASE WHEN verified_at IS NULL THEN 0 ELSE 1 END FROM "
+			      "assets WHERE org_id = ? AND kind = 'host' AND value = ?",
 			      &s);
 
 	if (r == 0)
