@@ -402,6 +402,12 @@ async function scenario(browser) {
 		const trendCard = owner.locator('section', { has: owner.getByRole('heading', { name: 'Verloop' }) });
 		await trendCard.getByText('Toon de cijfers als tabel').click();
 		await trendCard.getByRole('row', { name: new RegExp(`#${scanId} 127\\.0\\.0\\.1`) }).waitFor();
+		// The charts follow the language switch.
+		await owner.getByLabel('Taal').selectOption('en');
+		await drawn(owner.getByRole('img', { name: /^Open findings:.* high 1,/ }), 'severity chart in English');
+		await owner.getByRole('img', { name: /^Trend:/ }).waitFor();
+		await owner.getByLabel('Language').selectOption('nl');
+		await owner.getByRole('img', { name: /^Openstaande bevindingen:.* hoog 1,/ }).waitFor();
 		// The worst open finding, from GET /api/orgs/:id/summary.
 		const sum = await apiAs(owner, 'GET', `/api/orgs/${bakery}/summary`);
 		check(sum.status === 200 && sum.body.open.high === 1, `summary: ${JSON.stringify(sum)}`);
