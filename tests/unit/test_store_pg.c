@@ -254,17 +254,23 @@ static void test_open_and_location(void **state)
 	buf_release(&b);
 	fix_teardown(&f);
 
-	/* A password never shows in the location. */
+	/* A password never shows in the location (the test cluster trusts
+	 * local connections, so any password opens it). */
 	{
+		const char *base = pg_url(), *at = strchr(base, '@');
+		const char *scheme = strstr(base, "://");
 		char url[1200];
-		const char *base = pg_url();
 
-		if (strncmp(base, "postgres://", 11) == 0 && !strchr(base + 11, '@')) {
-			snprintf(url, sizeof(url), "postgres://wachter:s3cret-pw@%s", base + 11);
-			if (store_open(url, NULL, NULL, &st) == 0) {
-				assert_null(strstr(store_location(st), "s3cret"));
-				store_close(st);
-			}
+		if (scheme && at && !memchr(scheme + 3, ':', (size_t)(at - scheme - 3))) {
+			snprintf(url, sizeof(url), "%.*s:s3cret-pw%s", (int)(at - base), base, at);
+			assert_int_equal(store_open(url, NULL, NULL, &st), 0);
+			assert_null(strstr(store_location(st), "s3cret"));
+			assert_non_null(strstr(store_location(st), "postgres://"));
+			store_close(st);
+			st = NULL;
+		} else {
+			print_message(
+			    "URL without user@ or with a password: location check skipped\n");
 		}
 	}
 	/* No server there: a clear failure, not a hang or a crash. */
