@@ -187,12 +187,14 @@ static int save_result(const struct wachter_config *cfg, const struct scan_resul
 		r = store_migrate(st, NULL, NULL);
 	if (r == 0)
 		r = scan_save(st, res, &id);
+	/* store_location, not the URL: a postgres URL may hold a password. */
 	if (r)
 		fprintf(stderr, "wachter scan: could not save the scan to %s: %s%s%s\n",
-			cfg->store_url, err_str(r), st ? ": " : "", st ? store_errmsg(st) : "");
+			st ? store_location(st) : "the database", err_str(r), st ? ": " : "",
+			st ? store_errmsg(st) : "");
 	else
 		fprintf(stderr, "wachter scan: saved as scan %lld in %s\n", (long long)id,
-			cfg->store_url);
+			store_location(st));
 	store_close(st);
 	return r;
 }

@@ -139,9 +139,15 @@ done
 # The loopback target is the cluster itself: an exposed database (SVC-05)
 # is a finding that does not depend on the lab.
 target=127.0.0.1
-"$WACHTER" --store.url="$db" scan --save --no-progress --format json --ports "$pgport" \
+# The URL carries a password (trust auth ignores it): it must not show.
+pwdb="postgres://wachter:pw-must-not-show@127.0.0.1:$pgport/wachter"
+"$WACHTER" --store.url="$pwdb" scan --save --no-progress --format json --ports "$pgport" \
 	"$target" >"$tmp/scan.json" 2>"$tmp/scan.err"
 rc=$?
+"$WACHTER" --store.url="$pwdb" db status >>"$tmp/scan.err" 2>&1
+check "db status with a password in the URL" $? 0
+grep -q "pw-must-not-show" "$tmp/scan.err" "$tmp/scan.json"
+check "password not printed" $? 1
 check "scan --save of $target exit (0 or 1)" "$([ $rc -le 1 ] && echo yes)" yes
 grep -q "saved as scan 1 in postgres://" "$tmp/scan.err"
 check "scan saved" $? 0
