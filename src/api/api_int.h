@@ -187,7 +187,7 @@ int api_mail_reset(struct api_ctx *c, const struct api_req *rq, const char *to,
 		   const char *token) WUR;
 /*
  * api_mail_invitation: queue the invitation to org_id for to with role
- * ("admin", "member", "partner") from the inviter az: Dutch or English by
+ * ("admin", "member", "partner", "association", "insurer") from the inviter az: Dutch or English by
  * rq's Accept-Language (default nl; the dashboard sends its language),
  * naming the inviter and the organisation, with the accept link
  * <serve.public_url>/invite#<token> and the token as a code. Call it after

@@ -665,6 +665,10 @@ int api_mail_invitation(struct api_ctx *c, const struct api_req *rq, const struc
 		rname = en ? "administrator" : "beheerder";
 	else if (strcmp(role, "partner") == 0)
 		rname = en ? "IT partner" : "IT-partner";
+	else if (strcmp(role, "association") == 0)
+		rname = en ? "sector association" : "brancheorganisatie";
+	else if (strcmp(role, "insurer") == 0)
+		rname = en ? "insurer" : "verzekeraar";
 	else
 		rname = en ? "member" : "lid";
 	if (en)
