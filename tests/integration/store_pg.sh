@@ -115,6 +115,21 @@ check "identity ids" "$(psql_ "SELECT COUNT(*) FROM information_schema.columns W
 check "missing database fails" "$([ $? -ne 0 ] && echo yes)" yes
 grep -q "error: cannot open postgres database: .*no_such_db" "$tmp/st2"
 check "missing database message" $? 0
+# Three processes migrating one empty database at once: the writer lock
+# lets one apply each step; the others find it done.
+as_pg "$pgbin/createdb" -h "$tmp/pg" -p "$pgport" -U wachter wachter_par
+par="postgres://wachter@127.0.0.1:$pgport/wachter_par"
+for n in 1 2 3; do
+	"$WACHTER" --store.url="$par" db migrate >"$tmp/par$n" 2>&1 &
+	eval ppid$n=\$!
+done
+for n in 1 2 3; do
+	eval wait \$ppid$n
+	check "parallel migrate $n" $? 0
+done
+check "parallel migrate: one row per version" "$(as_pg "$pgbin/psql" -X -A -t -h "$tmp/pg" \
+	-p "$pgport" -U wachter wachter_par -c 'SELECT COUNT(*), MAX(version) FROM schema_version')" \
+	"$latest|$latest"
 parts="$parts migrate"
 
 # ----------------------------------- unit tests against the cluster
