@@ -22,15 +22,23 @@ function InviteForm({ org, me }) {
 	const [email, setEmail] = useState('');
 	const [role, setRole] = useState('member');
 	const [link, setLink] = useState('');
+	const [sent, setSent] = useState('');
 	const [err, setErr] = useState('');
 	const roles = me.operator ? ['member', 'admin', 'partner', 'association', 'insurer'] : ['member', 'admin'];
 	const submit = async (e) => {
 		e.preventDefault();
 		setErr('');
 		setLink('');
+		setSent('');
 		try {
-			const r = await invite(org.id, email.trim(), role);
-			setLink(`${location.origin}/invite#${encodeURIComponent(r.token)}`);
+			const to = email.trim();
+			const r = await invite(org.id, to, role);
+			// With a mail relay the token only goes to the mailbox; without
+			// one the inviter passes the link on; a mail that could not be
+			// queued leaves the invitation standing without a token here.
+			if (r.token) setLink(`${location.origin}/invite#${encodeURIComponent(r.token)}`);
+			else if (r.mailed) setSent(t('overview.invite.mailed', { email: to }));
+			else setErr(t('overview.invite.nomail', { email: to }));
 			setEmail('');
 		} catch (x) {
 			setErr(x.message);
@@ -57,6 +65,7 @@ function InviteForm({ org, me }) {
 				</div>
 			</form>
 			<Notice text={err} kind="error" />
+			<Notice text={sent} />
 			{link && (
 				<div class="notice" role="status">
 					<p>{t('overview.invite.link')}</p>
