@@ -348,7 +348,7 @@ static int mail_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, cu
 static int deliver(struct api_mailer *m, const struct mail_item *it)
 {
 	struct curl_slist *rcpt = NULL;
-	struct buf addr = BUF_INIT, from = BUF_INIT;
+	struct buf addr = BUF_INIT, from = BUF_INIT, detail = BUF_INIT;
 	struct mail_src src = {it->msg, it->len};
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURL *h = NULL;
@@ -385,11 +385,14 @@ static int deliver(struct api_mailer *m, const struct mail_item *it)
 	curl_easy_setopt(h, CURLOPT_XFERINFODATA, m);
 	cr = curl_easy_perform(h);
 	if (cr != CURLE_OK) {
-		/* errbuf names the relay's reply or the network error; it never
-		 * holds message content. */
+		/* errbuf names the relay's reply code or the network error, never
+		 * message content; made printable since the relay chose it. */
+		if (buf_add_printable(&detail, errbuf, strnlen(errbuf, sizeof(errbuf))) != 0)
+			buf_reset(&detail);
 		LOG_WARN(m->lg,
 			 "mail delivery failed kind=%s id=%s relay=%s err=\"%s\" detail=\"%s\"",
-			 it->kind, it->id, m->relay, curl_easy_strerror(cr), errbuf);
+			 it->kind, it->id, m->relay, curl_easy_strerror(cr),
+			 detail.ptr ? detail.ptr : "");
 		r = cr == CURLE_ABORTED_BY_CALLBACK  ? ERR_CANCELED
 		    : cr == CURLE_OPERATION_TIMEDOUT ? ERR_TIMEOUT
 		    : cr == CURLE_USE_SSL_FAILED || cr == CURLE_SSL_CONNECT_ERROR ||
@@ -404,6 +407,7 @@ out:
 	curl_slist_free_all(rcpt);
 	buf_release(&addr);
 	buf_release(&from);
+	buf_release(&detail);
 	return r;
 }
 
