@@ -158,6 +158,7 @@ int api_body_json(const struct api_req *rq, const char *const *allowed, int empt
  * failures are logged there (never the message or a token).
  */
 #define API_MAIL_QUEUE_CAP 64
+#define API_MAIL_INVITES_PER_HOUR 30 /* invitation mails per inviter (not operators) */
 enum api_lang { API_LANG_NL = 0, API_LANG_EN };
 /* api_mail_lang: the language for a message from Accept-Language: the
  * one of nl/en (with any region) of the highest q; nl when neither. */
@@ -196,7 +197,8 @@ int api_mail_reset(struct api_ctx *c, const struct api_req *rq, const char *to,
  * of that address, so only the mailbox's owner may have it). On
  * ERR_UNSUPP (no relay configured) return the token as before; on other
  * errors the invitation exists but no mail is on its way: answer without
- * the token and say so (the inviter can invite again).
+ * the token and say so (the inviter can invite again). ERR_PERM when the
+ * inviter (not an operator) sent API_MAIL_INVITES_PER_HOUR this hour.
  */
 int api_mail_invitation(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 			int64_t org_id, const char *to, const char *role, const char *token) WUR;

@@ -43,8 +43,9 @@ struct api_mailer {
 	char url[CONFIG_PATH_MAX];
 	char relay[CONFIG_PATH_MAX]; /* url without user:password, for the log */
 	char from[AUTH_EMAIL_MAX + 1];
-	char link_base[CONFIG_PATH_MAX]; /* public URL without a trailing '/' */
-	int starttls;			 /* enum wachter_starttls */
+	char link_base[CONFIG_PATH_MAX];  /* public URL without a trailing '/' */
+	int starttls;			  /* enum wachter_starttls */
+	struct auth_ratelimit *invite_rl; /* invitation mails per inviter */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct mail_item items[API_MAIL_QUEUE_CAP];
@@ -493,7 +494,8 @@ int api_mailer_new(const struct wachter_config *cfg, const char *smtp_url, const
 		m->link_base[--n] = '\0';
 	pthread_mutex_init(&m->mu, NULL);
 	pthread_cond_init(&m->cv, NULL);
-	if (pthread_create(&m->thread, NULL, mail_thread, m) != 0) {
+	if (auth_ratelimit_new(API_MAIL_INVITES_PER_HOUR, 3600, &m->invite_rl) != 0 ||
+	    pthread_create(&m->thread, NULL, mail_thread, m) != 0) {
 		api_mailer_free(m);
 		return ERR_NOMEM;
 	}
@@ -523,6 +525,7 @@ void api_mailer_free(struct api_mailer *m)
 		item_clear(&m->items[i]);
 	pthread_cond_destroy(&m->cv);
 	pthread_mutex_destroy(&m->mu);
+	auth_ratelimit_free(m->invite_rl);
 	free(m);
 }
 
@@ -663,6 +666,19 @@ int api_mail_invitation(struct api_ctx *c, const struct api_req *rq, const struc
 		return ERR_UNSUPP;
 	if (!addr_ok(to) || !token || strlen(token) != AUTH_TOKEN_LEN)
 		return ERR_INVAL;
+	/* Sign-up is open, so anyone could make the server mail text of their
+	 * choosing (the organisation's name) to any address: cap it per
+	 * inviter (operators excepted). */
+	if (az && !az->operator) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "user:%lld", (long long)az->user_id);
+		if (auth_ratelimit_hit(c->mailer->invite_rl, key, time(NULL)) != 0) {
+			LOG_WARN(c->lg, "invitation mail refused: over %d an hour user=%lld",
+				 API_MAIL_INVITES_PER_HOUR, (long long)az->user_id);
+			return ERR_PERM;
+		}
+	}
 	base = c->mailer->link_base;
 	org_name(c, az, org_id, org, sizeof(org));
 	if (strcmp(role, "admin") == 0)

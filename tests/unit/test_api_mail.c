@@ -358,6 +358,52 @@ static void test_sender_drain_deadline(void **state)
 	fclose(log);
 }
 
+/* Invitation mails: at most API_MAIL_INVITES_PER_HOUR per inviter, none
+ * for a bad token; operators are not capped. (No store: the mail then
+ * names no organisation.) */
+static void test_invite_limit(void **state)
+{
+	struct wachter_config cfg;
+	struct api_mailer *m = NULL;
+	struct api_ctx c;
+	struct authz_ctx az, op;
+	struct logger lg;
+	FILE *log = tmpfile();
+	char tok[AUTH_TOKEN_SIZE], url[64];
+	int i, port, fd;
+
+	(void)state;
+	assert_non_null(log);
+	log_init(&lg, LOG_LVL_INFO, log);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.mail_starttls = WACHTER_STARTTLS_NO;
+	fd = blackhole(&port);
+	close(fd);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
+	assert_int_equal(api_mailer_new(&cfg, url, FROM, &lg, &m), 0);
+	memset(&c, 0, sizeof(c));
+	c.mailer = m;
+	c.lg = &lg;
+	memset(&az, 0, sizeof(az));
+	az.user_id = 7;
+	str_lcpy(az.email, "boss@example.nl", sizeof(az.email));
+	op = az;
+	op.user_id = 1;
+	op.operator= 1;
+	auth_token_new(tok);
+	assert_int_equal(api_mail_invitation(&c, NULL, &az, 1, TO, "member", "short"), ERR_INVAL);
+	assert_int_equal(api_mail_invitation(&c, NULL, &az, 1, "x\r\n@y.nl", "member", tok),
+			 ERR_INVAL);
+	for (i = 0; i < API_MAIL_INVITES_PER_HOUR; i++)
+		assert_int_equal(api_mail_invitation(&c, NULL, &az, 1, TO, "member", tok), 0);
+	assert_int_equal(api_mail_invitation(&c, NULL, &az, 1, TO, "member", tok), ERR_PERM);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(api_mail_invitation(&c, NULL, &op, 1, TO, "admin", tok), 0);
+	api_mailer_free(m);
+	assert_true(log_count(log, "over 30 an hour user=7", tok) == 1);
+	fclose(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +415,7 @@ int main(void)
 	    cmocka_unit_test(test_unconfigured),
 	    cmocka_unit_test(test_sender_refused),
 	    cmocka_unit_test(test_sender_drain_deadline),
+	    cmocka_unit_test(test_invite_limit),
 	};
 	int r;
 
