@@ -64,6 +64,7 @@ static void scan_one(struct api_scanq *q, struct store *st, const struct scanq_i
 	o.retries = (int)cfg->scan_retries;
 	o.ca_file = cfg->scan_ca_file[0] ? cfg->scan_ca_file : NULL;
 	o.resolver = cfg->scan_resolver[0] ? cfg->scan_resolver : NULL;
+	o.trust_anchor = cfg->scan_trust_anchor[0] ? cfg->scan_trust_anchor : NULL;
 	o.cancel = &q->cancel;
 	o.kb = q->kb;
 	o.cms_versions = q->cms;

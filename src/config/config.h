@@ -256,9 +256,10 @@ struct wachter_config {
 	int64_t scan_rate_per_target; /* packets per second per target; 0 = unlimited */
 	int64_t scan_timeout_ms;
 	int64_t scan_retries;
-	char scan_ca_file[CONFIG_PATH_MAX]; /* "" = system store */
-	char scan_resolver[256];	    /* "" = system resolver */
-	int scan_lang;			    /* enum wachter_lang */
+	char scan_ca_file[CONFIG_PATH_MAX];	 /* "" = system store */
+	char scan_trust_anchor[CONFIG_PATH_MAX]; /* "" = the root's; "none" */
+	char scan_resolver[256];		 /* "" = system resolver */
+	int scan_lang;				 /* enum wachter_lang */
 	char scan_user_agent[256];
 	char serve_listen[256];
 	int64_t serve_threads;

@@ -272,6 +272,12 @@ static const struct config_opt wachter_opts[] = {
      .def = "",
      .help = "PEM file of CA certificates trusted when checking certificates; empty uses "
 	     "the system store."},
+    {.name = "scan.trust_anchor",
+     .type = CONFIG_PATH,
+     W(scan_trust_anchor),
+     .def = "",
+     .help = "DNSSEC trust anchor file (DS or DNSKEY records) for domain scans; empty uses "
+	     "the root's (/usr/share/dns/root.key), \"none\" turns validation off."},
     {.name = "scan.resolver",
      .type = CONFIG_STR,
      W(scan_resolver),

@@ -234,6 +234,7 @@ int scan_cli(int argc, char **argv, const struct wachter_config *cfg, struct log
 	a.o.retries = (int)cfg->scan_retries;
 	a.o.ca_file = cfg->scan_ca_file[0] ? cfg->scan_ca_file : NULL;
 	a.resolver = cfg->scan_resolver[0] ? cfg->scan_resolver : NULL;
+	a.o.trust_anchor = cfg->scan_trust_anchor[0] ? cfg->scan_trust_anchor : NULL;
 	a.lang = cfg->scan_lang == WACHTER_LANG_EN ? LANG_EN : LANG_NL;
 	a.progress = 1;
 	rc = parse_args(argc, argv, &a);
