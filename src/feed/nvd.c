@@ -78,6 +78,21 @@ static int want(struct nctx *x, enum jtok t, enum jtok w, const char *what)
 	return json_err(x);
 }
 
+/* value_of: read the value after a key into *t. 0 to go on with it when
+ * the key is wanted and the value has type w; 1 when it was not and has
+ * been skipped; negative on an error. */
+static int value_of(struct nctx *x, int wanted, enum jtok w, enum jtok *t)
+{
+	int r = next(x, t);
+
+	if (r != 0)
+		return r;
+	if (wanted && *t == w)
+		return 0;
+	r = skip(x, *t);
+	return r != 0 ? r : 1;
+}
+
 static int intern(struct nctx *x, const char *s, size_t len, uint32_t *off)
 {
 	int r = strpool_intern(&x->c->b->sp, s, len, off);
@@ -187,10 +202,8 @@ static int impact11(struct nctx *x, struct nrec *rec)
 		int v3 = jp_str_eq(&x->p, "baseMetricV3"), v2 = jp_str_eq(&x->p, "baseMetricV2");
 		struct score s = {0, -1.0, 0, -1, 0};
 
-		if ((r = next(x, &t)) != 0)
-			return r;
-		if ((!v3 && !v2) || t != JT_OBJ) {
-			if ((r = skip(x, t)) != 0)
+		if ((r = value_of(x, v3 || v2, JT_OBJ, &t)) != 0) {
+			if (r < 0)
 				return r;
 			continue;
 		}
@@ -228,10 +241,8 @@ static int metrics20(struct nctx *x, struct nrec *rec)
 	while ((r = next_key(x, &more)) == 0 && more) {
 		int known = strncmp(x->p.str, "cvssMetricV", 11) == 0;
 
-		if ((r = next(x, &t)) != 0)
-			return r;
-		if (!known || t != JT_ARR) {
-			if ((r = skip(x, t)) != 0)
+		if ((r = value_of(x, known, JT_ARR, &t)) != 0) {
+			if (r < 0)
 				return r;
 			continue;
 		}
@@ -374,10 +385,8 @@ static int cwe_list(struct nctx *x, struct nrec *rec, enum jtok t, const char *i
 		while ((r = next_key(x, &more)) == 0 && more) {
 			int k = jp_str_eq(&x->p, inner);
 
-			if ((r = next(x, &t)) != 0)
-				return r;
-			if (!k || t != JT_ARR) {
-				if ((r = skip(x, t)) != 0)
+			if ((r = value_of(x, k, JT_ARR, &t)) != 0) {
+				if (r < 0)
 					return r;
 				continue;
 			}
@@ -537,6 +546,9 @@ static int node_set_op(struct nctx *x, struct nrec *rec, uint32_t idx)
 	return 0;
 }
 
+static int node_list(struct nctx *x, struct nrec *rec, uint32_t parent, int depth,
+		     const char *what);
+
 /* node: a 1.1 node {operator, negate, children, cpe_match} or a 2.0 node
  * {operator, negate, cpeMatch}; a 2.0 configuration {operator, negate,
  * nodes} is a node whose children are its "nodes". */
@@ -563,12 +575,7 @@ static int node(struct nctx *x, struct nrec *rec, uint32_t parent, int depth)
 		} else if (k_neg && (t == JT_TRUE || t == JT_FALSE)) {
 			VEC_AT(&b->nodes, struct kb_rec_node, idx)->negate = t == JT_TRUE;
 		} else if (k_kids && t == JT_ARR) {
-			while ((r = next(x, &t)) == 0 && t != JT_ARR_END) {
-				if ((r = want(x, t, JT_OBJ, "node")) != 0)
-					return r;
-				if ((r = node(x, rec, idx, depth + 1)) != 0)
-					return r;
-			}
+			r = node_list(x, rec, idx, depth + 1, "node");
 		} else if (k_match && t == JT_ARR) {
 			size_t first = b->matches.n;
 
@@ -594,6 +601,22 @@ static int node(struct nctx *x, struct nrec *rec, uint32_t parent, int depth)
 	return r;
 }
 
+/* node_list: the rest of an array of nodes (what, in an error message),
+ * each a child of parent. */
+static int node_list(struct nctx *x, struct nrec *rec, uint32_t parent, int depth, const char *what)
+{
+	enum jtok t;
+	int r;
+
+	while ((r = next(x, &t)) == 0 && t != JT_ARR_END) {
+		if ((r = want(x, t, JT_OBJ, what)) != 0)
+			return r;
+		if ((r = node(x, rec, parent, depth)) != 0)
+			return r;
+	}
+	return r;
+}
+
 /* configurations11: {"CVE_data_version", "nodes": [node...]} */
 static int configurations11(struct nctx *x, struct nrec *rec)
 {
@@ -603,20 +626,12 @@ static int configurations11(struct nctx *x, struct nrec *rec)
 	while ((r = next_key(x, &more)) == 0 && more) {
 		int k = jp_str_eq(&x->p, "nodes");
 
-		if ((r = next(x, &t)) != 0)
-			return r;
-		if (!k || t != JT_ARR) {
-			if ((r = skip(x, t)) != 0)
+		if ((r = value_of(x, k, JT_ARR, &t)) != 0) {
+			if (r < 0)
 				return r;
 			continue;
 		}
-		while ((r = next(x, &t)) == 0 && t != JT_ARR_END) {
-			if ((r = want(x, t, JT_OBJ, "node")) != 0)
-				return r;
-			if ((r = node(x, rec, KB_NONE, 0)) != 0)
-				return r;
-		}
-		if (r != 0)
+		if ((r = node_list(x, rec, KB_NONE, 0, "node")) != 0)
 			return r;
 	}
 	return r;
@@ -714,10 +729,8 @@ static int item11_cve(struct nctx *x, struct nrec *rec)
 		int k_pt = jp_str_eq(&x->p, "problemtype");
 		int k_desc = jp_str_eq(&x->p, "description");
 
-		if ((r = next(x, &t)) != 0)
-			return r;
-		if (t != JT_OBJ || (!k_meta && !k_pt && !k_desc)) {
-			if ((r = skip(x, t)) != 0)
+		if ((r = value_of(x, k_meta || k_pt || k_desc, JT_OBJ, &t)) != 0) {
+			if (r < 0)
 				return r;
 			continue;
 		}
@@ -814,15 +827,8 @@ static int cve20_key(struct nctx *x, struct nrec *rec, int *handled)
 		return metrics20(x, rec);
 	if (k_weak)
 		return cwe_list(x, rec, t, "description");
-	if (k_conf && t == JT_ARR) {
-		while ((r = next(x, &t)) == 0 && t != JT_ARR_END) {
-			if ((r = want(x, t, JT_OBJ, "configuration")) != 0)
-				return r;
-			if ((r = node(x, rec, KB_NONE, 0)) != 0)
-				return r;
-		}
-		return r;
-	}
+	if (k_conf && t == JT_ARR)
+		return node_list(x, rec, KB_NONE, 0, "configuration");
 	return skip(x, t);
 }
 
