@@ -128,6 +128,20 @@ static int data_result(int r, struct api_resp *rs, int ok_status)
 	}
 }
 
+/* A GET of the :id of the path through a data-layer reader that writes
+ * the JSON answer. */
+typedef int (*by_id_fn)(struct store *st, const struct authz_ctx *az, int64_t id, struct buf *out);
+
+static int by_id(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		 struct api_resp *rs, by_id_fn get)
+{
+	int64_t id;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	return data_result(get(c->st, az, id, &rs->body), rs, 200);
+}
+
 static int add_cookie(const struct api_ctx *c, struct api_resp *rs, const char *name,
 		      const char *value, int http_only, long max_age)
 {
@@ -240,11 +254,7 @@ static int h_orgs_list(struct api_ctx *c, const struct api_req *rq, const struct
 static int h_org_get(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 		     struct api_resp *rs)
 {
-	int64_t id;
-
-	if (param_id(rq, &id))
-		return data_result(ERR_NOTFOUND, rs, 0);
-	return data_result(tenant_org_get(c->st, az, id, &rs->body), rs, 200);
+	return by_id(c, rq, az, rs, tenant_org_get);
 }
 
 /* The SBI sections A..U (data/sectors.tsv) and the size classes. */
@@ -404,11 +414,7 @@ static int range_ok(const char *s)
 static int h_assets_list(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 			 struct api_resp *rs)
 {
-	int64_t id;
-
-	if (param_id(rq, &id))
-		return data_result(ERR_NOTFOUND, rs, 0);
-	return data_result(tenant_assets_list(c->st, az, id, &rs->body), rs, 200);
+	return by_id(c, rq, az, rs, tenant_assets_list);
 }
 
 /* An IPv4 or IPv6 address in text (checked loosely; the scanner parses it). */
@@ -567,11 +573,7 @@ static int h_scan_start(struct api_ctx *c, const struct api_req *rq, const struc
 static int h_scan_get(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 		      struct api_resp *rs)
 {
-	int64_t id;
-
-	if (param_id(rq, &id))
-		return data_result(ERR_NOTFOUND, rs, 0);
-	return data_result(tenant_scan_get(c->st, az, id, &rs->body), rs, 200);
+	return by_id(c, rq, az, rs, tenant_scan_get);
 }
 
 static const char *query_of(const struct api_req *rq)
@@ -627,11 +629,7 @@ static int h_scans_list(struct api_ctx *c, const struct api_req *rq, const struc
 static int h_summary(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 		     struct api_resp *rs)
 {
-	int64_t id;
-
-	if (param_id(rq, &id))
-		return data_result(ERR_NOTFOUND, rs, 0);
-	return data_result(tenant_org_summary(c->st, az, id, &rs->body), rs, 200);
+	return by_id(c, rq, az, rs, tenant_org_summary);
 }
 
 /* GET /api/aggregates[?sector=X]: associations, insurers and operators. */
