@@ -122,6 +122,18 @@ const struct api_route *api_routes(size_t *n);
 int api_call(struct api_ctx *c, const struct api_route *rt, const struct api_req *rq,
 	     struct api_resp *rs) WUR;
 
+/*
+ * Rows the data layer writes, for the seeding of the demo (inside the
+ * caller's transaction; user_id / org_id 0 = NULL):
+ * api_audit_row: one audit_log row at now.
+ * api_org_seed: an organisation with admin_id as its admin, and its
+ * audit row, as POST /api/orgs makes it.
+ */
+int api_audit_row(struct store *st, time_t now, int64_t user_id, int64_t org_id, const char *action,
+		  const char *object, const char *detail) WUR;
+int api_org_seed(struct store *st, time_t now, int64_t admin_id, const char *name,
+		 const char *sector, const char *size_class, int64_t *org_id) WUR;
+
 /* api_error: set rs to status with body {"error": msg}. */
 void api_error(struct api_resp *rs, int status, const char *msg);
 

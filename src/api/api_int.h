@@ -253,6 +253,13 @@ struct store_stmt;
 /* tenant_bind_az: bind the three parameters of CAN() from idx on
  * (operator flag, user id twice). */
 int tenant_bind_az(struct store_stmt *s, int idx, const struct authz_ctx *az) WUR;
+/* tenant_prepare_id: prepare sql whose parameters are an id and then the
+ * three of CAN(), and bind them. */
+int tenant_prepare_id(struct store *st, const char *sql, int64_t id, const struct authz_ctx *az,
+		      struct store_stmt **s) WUR;
+/* tenant_end: commit the transaction when r is 0 (the commit's result),
+ * else roll it back (r). */
+int tenant_end(struct store *st, int r) WUR;
 /* tenant_bind_time: bind t as RFC 3339 text. */
 int tenant_bind_time(struct store_stmt *s, int idx, time_t t) WUR;
 /* tenant_json_rows: step s to the end writing a JSON array, each row by

@@ -85,11 +85,7 @@ int tenant_org_level(struct store *st, const struct authz_ctx *az, int64_t org_i
 	for (i = 0; i < 3 && r == 0; i++) {
 		struct store_stmt *s = NULL;
 
-		r = store_prepare(st, sql[i], &s);
-		if (r == 0)
-			r = stmt_bind_int64(s, 1, org_id);
-		if (r == 0)
-			r = tenant_bind_az(s, 2, az);
+		r = tenant_prepare_id(st, sql[i], org_id, az, &s);
 		if (r == 0)
 			r = step_exists(s);
 		stmt_finalize(s);
@@ -129,14 +125,11 @@ int tenant_org_get(struct store *st, const struct authz_ctx *az, int64_t id, str
 	struct store_stmt *s = NULL;
 	int r;
 
-	r = store_prepare(st,
-			  "SELECT o.id, o.name, o.kvk, o.sector, o.size_class, o.created_at FROM "
-			  "organisations o WHERE o.id = ? AND " CAN("o.id", ORGS_PROFILE),
-			  &s);
-	if (r == 0)
-		r = stmt_bind_int64(s, 1, id);
-	if (r == 0)
-		r = tenant_bind_az(s, 2, az);
+	r = tenant_prepare_id(
+	    st,
+	    "SELECT o.id, o.name, o.kvk, o.sector, o.size_class, o.created_at FROM "
+	    "organisations o WHERE o.id = ? AND " CAN("o.id", ORGS_PROFILE),
+	    id, az, &s);
 	if (r == 0)
 		r = json_one(out, s, org_cols);
 	stmt_finalize(s);
@@ -151,12 +144,12 @@ static int exec_done(struct store_stmt *s)
 	return r == STORE_DONE ? 0 : r < 0 ? r : ERR_DB;
 }
 
-int tenant_audit(struct store *st, const struct authz_ctx *az, int64_t org_id, const char *action,
-		 const char *object, const char *detail)
+int api_audit_row(struct store *st, time_t now, int64_t user_id, int64_t org_id, const char *action,
+		  const char *object, const char *detail)
 {
-	char now[TIME_RFC3339_LEN];
+	char at[TIME_RFC3339_LEN];
 	struct store_stmt *s = NULL;
-	int r = time_rfc3339(time(NULL), now);
+	int r = time_rfc3339(now, at);
 
 	if (r == 0)
 		r = store_prepare(st,
@@ -164,9 +157,9 @@ int tenant_audit(struct store *st, const struct authz_ctx *az, int64_t org_id, c
 				  "detail) VALUES (?, ?, ?, ?, ?, ?)",
 				  &s);
 	if (r == 0)
-		r = stmt_bind_text(s, 1, now);
+		r = stmt_bind_text(s, 1, at);
 	if (r == 0)
-		r = az && az->user_id ? stmt_bind_int64(s, 2, az->user_id) : stmt_bind_null(s, 2);
+		r = user_id ? stmt_bind_int64(s, 2, user_id) : stmt_bind_null(s, 2);
 	if (r == 0)
 		r = org_id ? stmt_bind_int64(s, 3, org_id) : stmt_bind_null(s, 3);
 	if (r == 0)
@@ -179,6 +172,12 @@ int tenant_audit(struct store *st, const struct authz_ctx *az, int64_t org_id, c
 		r = exec_done(s);
 	stmt_finalize(s);
 	return r;
+}
+
+int tenant_audit(struct store *st, const struct authz_ctx *az, int64_t org_id, const char *action,
+		 const char *object, const char *detail)
+{
+	return api_audit_row(st, time(NULL), az ? az->user_id : 0, org_id, action, object, detail);
 }
 
 /* The link that makes a new organisation reachable: a partner's client,
@@ -235,10 +234,10 @@ static int org_link(struct store *st, const struct authz_ctx *az, int64_t id, in
 	return r;
 }
 
-/* Insert the organisation row and its link, inside the caller's
- * transaction. */
+/* Insert the organisation row, its link and its audit row (at now),
+ * inside the caller's transaction. */
 static int org_insert(struct store *st, const struct authz_ctx *az, const struct tenant_org_in *in,
-		      int64_t *id)
+		      time_t now, int64_t *id)
 {
 	struct store_stmt *s = NULL;
 	int64_t nid = 0;
@@ -268,10 +267,21 @@ static int org_insert(struct store *st, const struct authz_ctx *az, const struct
 	if (r == 0)
 		r = org_link(st, az, nid, in->partner_org_id);
 	if (r == 0)
-		r = tenant_audit(st, az, nid, "create", "organisation", in->name);
+		r = api_audit_row(st, now, az->user_id, nid, "create", "organisation", in->name);
 	if (r == 0)
 		*id = nid;
 	return r;
+}
+
+int api_org_seed(struct store *st, time_t now, int64_t admin_id, const char *name,
+		 const char *sector, const char *size_class, int64_t *org_id)
+{
+	struct tenant_org_in in = {name, NULL, sector, size_class, 0};
+	struct authz_ctx az;
+
+	memset(&az, 0, sizeof(az));
+	az.user_id = admin_id;
+	return org_insert(st, &az, &in, now, org_id);
 }
 
 int tenant_org_create(struct store *st, const struct authz_ctx *az, const struct tenant_org_in *in,
@@ -285,11 +295,8 @@ int tenant_org_create(struct store *st, const struct authz_ctx *az, const struct
 	r = store_begin(st);
 	if (r)
 		return r;
-	r = org_insert(st, az, in, &nid);
-	if (r == 0)
-		r = store_commit(st);
-	else
-		store_rollback(st);
+	r = org_insert(st, az, in, time(NULL), &nid);
+	r = tenant_end(st, r);
 	if (r == 0)
 		*id = nid;
 	return r;
@@ -311,11 +318,8 @@ int tenant_signup(struct store *st, const char *email, const char *password,
 	memset(&az, 0, sizeof(az));
 	az.user_id = uid;
 	if (r == 0)
-		r = org_insert(st, &az, &own, &oid);
-	if (r == 0)
-		r = store_commit(st);
-	else
-		store_rollback(st);
+		r = org_insert(st, &az, &own, time(NULL), &oid);
+	r = tenant_end(st, r);
 	if (r == 0) {
 		*user_id = uid;
 		*org_id = oid;
@@ -337,15 +341,12 @@ int tenant_assets_list(struct store *st, const struct authz_ctx *az, int64_t org
 	if (r == 0 && lv < TENANT_READ)
 		r = ERR_NOTFOUND;
 	if (r == 0)
-		r = store_prepare(st,
-				  "SELECT a.id, a.org_id, a.kind, a.value, a.verified_at, "
-				  "a.verify_method, a.created_at FROM assets a WHERE a.org_id = ? "
-				  "AND " CAN("a.org_id", ORGS_READ) " ORDER BY a.id",
-				  &s);
-	if (r == 0)
-		r = stmt_bind_int64(s, 1, org_id);
-	if (r == 0)
-		r = tenant_bind_az(s, 2, az);
+		r = tenant_prepare_id(
+		    st,
+		    "SELECT a.id, a.org_id, a.kind, a.value, a.verified_at, "
+		    "a.verify_method, a.created_at FROM assets a WHERE a.org_id = ? "
+		    "AND " CAN("a.org_id", ORGS_READ) " ORDER BY a.id",
+		    org_id, az, &s);
 	if (r == 0)
 		r = json_rows(out, s, asset_cols);
 	stmt_finalize(s);
@@ -397,10 +398,7 @@ int tenant_asset_create(struct store *st, const struct authz_ctx *az, int64_t or
 	stmt_finalize(s);
 	if (r == 0)
 		r = tenant_audit(st, az, org_id, "create", "asset", value);
-	if (r == 0)
-		r = store_commit(st);
-	else
-		store_rollback(st);
+	r = tenant_end(st, r);
 	return r;
 }
 
@@ -416,11 +414,7 @@ int tenant_asset_get(struct store *st, const struct authz_ctx *az, int64_t id,
 	struct store_stmt *s = NULL;
 	int r;
 
-	r = store_prepare(st, need >= TENANT_WRITE ? sql_write : sql_read, &s);
-	if (r == 0)
-		r = stmt_bind_int64(s, 1, id);
-	if (r == 0)
-		r = tenant_bind_az(s, 2, az);
+	r = tenant_prepare_id(st, need >= TENANT_WRITE ? sql_write : sql_read, id, az, &s);
 	if (r == 0)
 		r = step_exists(s);
 	if (r == 0) {
@@ -471,10 +465,7 @@ int tenant_asset_verified(struct store *st, const struct authz_ctx *az, int64_t 
 	stmt_finalize(s);
 	if (r == 0)
 		r = tenant_audit(st, az, a.org_id, "verify", "asset", method);
-	if (r == 0)
-		r = store_commit(st);
-	else
-		store_rollback(st);
+	r = tenant_end(st, r);
 	return r;
 }
 
@@ -516,10 +507,7 @@ int tenant_scan_create(struct store *st, const struct authz_ctx *az, int64_t ass
 	stmt_finalize(s);
 	if (r == 0)
 		r = tenant_audit(st, az, a.org_id, "scan", "asset", a.value);
-	if (r == 0)
-		r = store_commit(st);
-	else
-		store_rollback(st);
+	r = tenant_end(st, r);
 	if (r == 0)
 		str_lcpy(target, a.value, 256);
 	return r;
@@ -533,16 +521,12 @@ int tenant_scan_get(struct store *st, const struct authz_ctx *az, int64_t id, st
 	struct store_stmt *s = NULL;
 	int r;
 
-	r = store_prepare(
+	r = tenant_prepare_id(
 	    st,
 	    "SELECT s.id, s.org_id, s.asset_id, s.target, s.started_at, "
 	    "s.finished_at, s.status, (SELECT COUNT(*) FROM findings f WHERE "
 	    "f.scan_id = s.id) FROM scans s WHERE s.id = ? AND " CAN("s.org_id", ORGS_READ),
-	    &s);
-	if (r == 0)
-		r = stmt_bind_int64(s, 1, id);
-	if (r == 0)
-		r = tenant_bind_az(s, 2, az);
+	    id, az, &s);
 	if (r == 0)
 		r = json_one(out, s, cols);
 	stmt_finalize(s);

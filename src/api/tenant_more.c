@@ -151,12 +151,9 @@ static int scan_readable(struct store *st, const struct authz_ctx *az, int64_t s
 	struct store_stmt *s = NULL;
 	int r;
 
-	r = store_prepare(
-	    st, "SELECT 1 FROM scans s WHERE s.id = ? AND " CAN("s.org_id", ORGS_READ), &s);
-	if (r == 0)
-		r = stmt_bind_int64(s, 1, scan_id);
-	if (r == 0)
-		r = tenant_bind_az(s, 2, az);
+	r = tenant_prepare_id(
+	    st, "SELECT 1 FROM scans s WHERE s.id = ? AND " CAN("s.org_id", ORGS_READ), scan_id, az,
+	    &s);
 	if (r == 0)
 		r = stmt_step(s);
 	stmt_finalize(s);
@@ -187,11 +184,7 @@ int tenant_findings_list(struct store *st, const struct authz_ctx *az, int64_t s
 	if ((size_t)snprintf(like, sizeof(like), "%s%s", f->check, prefix ? "%" : "") >=
 	    sizeof(like))
 		return ERR_INVAL;
-	r = store_prepare(st, tenant_findings_sql, &s);
-	if (r == 0)
-		r = stmt_bind_int64(s, 1, scan_id);
-	if (r == 0)
-		r = tenant_bind_az(s, 2, az);
+	r = tenant_prepare_id(st, tenant_findings_sql, scan_id, az, &s);
 	if (r == 0)
 		r = stmt_bind_int64(s, 5, f->min_severity < 0 ? 0 : f->min_severity);
 	if (r == 0)
@@ -230,15 +223,12 @@ int tenant_members_list(struct store *st, const struct authz_ctx *az, int64_t or
 	struct store_stmt *s = NULL;
 	int r;
 
-	r = store_prepare(st,
-			  "SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m "
-			  "JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND " CAN(
-			      "m.org_id", ORGS_READ) " ORDER BY u.id",
-			  &s);
-	if (r == 0)
-		r = stmt_bind_int64(s, 1, org_id);
-	if (r == 0)
-		r = tenant_bind_az(s, 2, az);
+	r = tenant_prepare_id(
+	    st,
+	    "SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m "
+	    "JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND " CAN(
+		"m.org_id", ORGS_READ) " ORDER BY u.id",
+	    org_id, az, &s);
 	if (r == 0)
 		r = tenant_json_rows(out, s, member_row, NULL);
 	stmt_finalize(s);
@@ -277,10 +267,7 @@ int tenant_member_remove(struct store *st, const struct authz_ctx *az, int64_t o
 	snprintf(detail, sizeof(detail), "user %lld", (long long)user_id);
 	if (r == 0)
 		r = tenant_audit(st, az, org_id, "remove", "membership", detail);
-	if (r == 0)
-		r = store_commit(st);
-	else
-		store_rollback(st);
+	r = tenant_end(st, r);
 	return r;
 }
 
@@ -327,10 +314,7 @@ int tenant_invite_create(struct store *st, const struct authz_ctx *az, int64_t o
 	stmt_finalize(s);
 	if (r == 0)
 		r = tenant_audit(st, az, org_id, "invite", email, role);
-	if (r == 0)
-		r = store_commit(st);
-	else
-		store_rollback(st);
+	r = tenant_end(st, r);
 	if (r)
 		mem_zero(token, AUTH_TOKEN_SIZE);
 	return r;
@@ -415,10 +399,7 @@ int tenant_invite_accept(struct store *st, const char *token, const char *passwo
 	az.user_id = uid;
 	if (r == 0)
 		r = tenant_audit(st, &az, iv.org_id, "accept", "invitation", iv.role);
-	if (r == 0)
-		r = store_commit(st);
-	else
-		store_rollback(st);
+	r = tenant_end(st, r);
 	if (r == 0)
 		*user_id = uid;
 	return r;
@@ -513,9 +494,6 @@ int tenant_scan_finish(struct store *st, int64_t scan_id, const struct scan_resu
 	if (r == 0)
 		r = stmt_step(s) == STORE_DONE ? 0 : ERR_DB;
 	stmt_finalize(s);
-	if (r == 0)
-		r = store_commit(st);
-	else
-		store_rollback(st);
+	r = tenant_end(st, r);
 	return r;
 }

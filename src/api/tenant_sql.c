@@ -2,7 +2,8 @@
  * tenant_sql.c: the binders of the tenant condition that the data layer
  * (tenant.c, tenant_more.c, tenant_views.c) shares with the SQL fragments
  * in api_int.h: one copy, so its parts can never scope tenants
- * differently; and the writer of a result set as a JSON array.
+ * differently; the end of a transaction; and the writer of a result set
+ * as a JSON array.
  */
 #include <time.h>
 
@@ -17,6 +18,26 @@ int tenant_bind_az(struct store_stmt *s, int idx, const struct authz_ctx *az)
 		r = stmt_bind_int64(s, idx + 1, az->user_id);
 	if (r == 0)
 		r = stmt_bind_int64(s, idx + 2, az->user_id);
+	return r;
+}
+
+int tenant_prepare_id(struct store *st, const char *sql, int64_t id, const struct authz_ctx *az,
+		      struct store_stmt **s)
+{
+	int r = store_prepare(st, sql, s);
+
+	if (r == 0)
+		r = stmt_bind_int64(*s, 1, id);
+	if (r == 0)
+		r = tenant_bind_az(*s, 2, az);
+	return r;
+}
+
+int tenant_end(struct store *st, int r)
+{
+	if (r == 0)
+		return store_commit(st);
+	store_rollback(st);
 	return r;
 }
 

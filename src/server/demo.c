@@ -50,35 +50,6 @@ static int bind_now(struct store_stmt *s, int idx, time_t now)
 	return r ? r : stmt_bind_text(s, idx, ts);
 }
 
-/* One audit_log row (user_id / org_id 0 = NULL), in the caller's
- * transaction. */
-static int audit(struct store *st, time_t now, int64_t user_id, int64_t org_id, const char *action,
-		 const char *object, const char *detail)
-{
-	struct store_stmt *s = NULL;
-	int r = store_prepare(st,
-			      "INSERT INTO audit_log (at, user_id, org_id, action, object, detail) "
-			      "VALUES (?, ?, ?, ?, ?, ?)",
-			      &s);
-
-	if (r == 0)
-		r = bind_now(s, 1, now);
-	if (r == 0)
-		r = user_id ? stmt_bind_int64(s, 2, user_id) : stmt_bind_null(s, 2);
-	if (r == 0)
-		r = org_id ? stmt_bind_int64(s, 3, org_id) : stmt_bind_null(s, 3);
-	if (r == 0)
-		r = stmt_bind_text(s, 4, action);
-	if (r == 0)
-		r = stmt_bind_text(s, 5, object);
-	if (r == 0)
-		r = stmt_bind_text(s, 6, detail);
-	if (r == 0)
-		r = exec_done(s);
-	stmt_finalize(s);
-	return r;
-}
-
 /* The first operator, or a new one (the --init-operator code path). */
 static int seed_operator(struct store *st, time_t now, struct srv_demo *d)
 {
@@ -99,8 +70,8 @@ static int seed_operator(struct store *st, time_t now, struct srv_demo *d)
 	str_lcpy(d->operator_email, SRV_DEMO_OPERATOR, sizeof(d->operator_email));
 	r = auth_init_operator(st, d->operator_email, d->operator_pw, &d->operator_id);
 	if (r == 0)
-		r = audit(st, now, d->operator_id, 0, "create", "operator",
-			  "seeded for the demo (wachter serve --demo)");
+		r = api_audit_row(st, now, d->operator_id, 0, "create", "operator",
+				  "seeded for the demo (wachter serve --demo)");
 	return r;
 }
 
@@ -121,12 +92,12 @@ static int seed_admin(struct store *st, time_t now, struct srv_demo *d)
 	auth_token_new(d->admin_pw);
 	r = auth_user_create(st, d->admin_email, d->admin_pw, 0, &d->admin_id);
 	if (r == 0)
-		r = audit(st, now, d->admin_id, 0, "create", "user",
-			  "seeded for the demo (wachter serve --demo)");
+		r = api_audit_row(st, now, d->admin_id, 0, "create", "user",
+				  "seeded for the demo (wachter serve --demo)");
 	return r;
 }
 
-/* "Demo B.V." with the demo admin as its admin. */
+/* "Demo B.V." with the demo admin as its admin (as POST /api/orgs). */
 static int seed_org(struct store *st, time_t now, struct srv_demo *d)
 {
 	struct store_stmt *s = NULL;
@@ -145,37 +116,7 @@ static int seed_org(struct store *st, time_t now, struct srv_demo *d)
 	stmt_finalize(s);
 	if (r != ERR_NOTFOUND)
 		return r;
-	s = NULL;
-	r = store_prepare(st,
-			  "INSERT INTO organisations (name, sector, size_class) VALUES (?, ?, ?) "
-			  "RETURNING id",
-			  &s);
-	if (r == 0)
-		r = stmt_bind_text(s, 1, SRV_DEMO_ORG);
-	if (r == 0)
-		r = stmt_bind_text(s, 2, DEMO_SECTOR);
-	if (r == 0)
-		r = stmt_bind_text(s, 3, DEMO_SIZE);
-	if (r == 0)
-		r = step_id(s, &d->org_id);
-	if (r == ERR_NOTFOUND)
-		r = ERR_DB;
-	stmt_finalize(s);
-	s = NULL;
-	if (r == 0)
-		r = store_prepare(st,
-				  "INSERT INTO memberships (user_id, org_id, role) VALUES (?, ?, "
-				  "'admin')",
-				  &s);
-	if (r == 0)
-		r = stmt_bind_int64(s, 1, d->admin_id);
-	if (r == 0)
-		r = stmt_bind_int64(s, 2, d->org_id);
-	if (r == 0)
-		r = exec_done(s);
-	stmt_finalize(s);
-	if (r == 0)
-		r = audit(st, now, d->admin_id, d->org_id, "create", "organisation", SRV_DEMO_ORG);
+	r = api_org_seed(st, now, d->admin_id, SRV_DEMO_ORG, DEMO_SECTOR, DEMO_SIZE, &d->org_id);
 	if (r == 0)
 		d->org_created = 1;
 	return r;
@@ -221,8 +162,8 @@ static int seed_asset(struct store *st, time_t now, struct srv_demo *d)
 		stmt_finalize(s);
 		s = NULL;
 		if (r == 0)
-			r = audit(st, now, d->operator_id, d->org_id, "create", "asset",
-				  SRV_DEMO_ASSET);
+			r = api_audit_row(st, now, d->operator_id, d->org_id, "create", "asset",
+					  SRV_DEMO_ASSET);
 	}
 	if (r || verified)
 		return r;
@@ -236,8 +177,9 @@ static int seed_asset(struct store *st, time_t now, struct srv_demo *d)
 		r = exec_done(s);
 	stmt_finalize(s);
 	if (r == 0)
-		r = audit(st, now, d->operator_id, d->org_id, "verify", "asset",
-			  "operator (attested: seeded for the demo by wachter serve --demo)");
+		r = api_audit_row(
+		    st, now, d->operator_id, d->org_id, "verify", "asset",
+		    "operator (attested: seeded for the demo by wachter serve --demo)");
 	if (r == 0)
 		d->asset_verified_now = 1;
 	return r;
@@ -352,8 +294,8 @@ int srv_demo_scan_row(struct store *st, time_t now, int64_t *scan_id, int *fresh
 		r = ERR_DB;
 	stmt_finalize(s);
 	if (r == 0)
-		r = audit(st, now, 0, org_id, "scan", "asset",
-			  SRV_DEMO_ASSET " (the demo scan at server start)");
+		r = api_audit_row(st, now, 0, org_id, "scan", "asset",
+				  SRV_DEMO_ASSET " (the demo scan at server start)");
 	if (r == 0)
 		r = store_commit(st);
 	else
