@@ -398,8 +398,7 @@ int tenant_asset_create(struct store *st, const struct authz_ctx *az, int64_t or
 	stmt_finalize(s);
 	if (r == 0)
 		r = tenant_audit(st, az, org_id, "create", "asset", value);
-	r = tenant_end(st, r);
-	return r;
+	return tenant_end(st, r);
 }
 
 int tenant_asset_get(struct store *st, const struct authz_ctx *az, int64_t id,
@@ -465,8 +464,7 @@ int tenant_asset_verified(struct store *st, const struct authz_ctx *az, int64_t 
 	stmt_finalize(s);
 	if (r == 0)
 		r = tenant_audit(st, az, a.org_id, "verify", "asset", method);
-	r = tenant_end(st, r);
-	return r;
+	return tenant_end(st, r);
 }
 
 int tenant_scan_create(struct store *st, const struct authz_ctx *az, int64_t asset_id, time_t now,

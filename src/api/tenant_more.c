@@ -267,8 +267,7 @@ int tenant_member_remove(struct store *st, const struct authz_ctx *az, int64_t o
 	snprintf(detail, sizeof(detail), "user %lld", (long long)user_id);
 	if (r == 0)
 		r = tenant_audit(st, az, org_id, "remove", "membership", detail);
-	r = tenant_end(st, r);
-	return r;
+	return tenant_end(st, r);
 }
 
 int tenant_invite_create(struct store *st, const struct authz_ctx *az, int64_t org_id,
@@ -494,6 +493,5 @@ int tenant_scan_finish(struct store *st, int64_t scan_id, const struct scan_resu
 	if (r == 0)
 		r = stmt_step(s) == STORE_DONE ? 0 : ERR_DB;
 	stmt_finalize(s);
-	r = tenant_end(st, r);
-	return r;
+	return tenant_end(st, r);
 }
