@@ -234,6 +234,19 @@ void log_write(const struct logger *lg, enum log_level lvl, const char *file, in
 /* Untrusted text in a log line: "%.*s" with LOG_CAP(len), s */
 #define LOG_CAP(n) ((int)((n) > 200 ? 200 : (n)))
 
+/* ------------------------------------------------------------ command line */
+
+/* cli_opt_value: the value of option name at argv[*i], given as
+ * "--name VALUE" (*i moves on to it) or "--name=VALUE"; NULL when
+ * argv[*i] is another option or the value is missing (then *missing is
+ * set to 1, when missing is not NULL). */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing);
+/* cli_uint: s all decimal digits, a number from lo to hi (0 <= lo <= hi <=
+ * INT_MAX); ERR_INVAL otherwise. */
+int cli_uint(const char *s, long lo, long hi, int *out) WUR;
+/* cli_format: "text" (0) or "json" (1) into *json; ERR_INVAL otherwise. */
+int cli_format(const char *v, int *json) WUR;
+
 /* -------------------------------------------------------------------- time */
 
 #define TIME_RFC3339_LEN 21 /* "2026-11-28T10:00:00Z" plus NUL */

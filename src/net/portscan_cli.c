@@ -48,36 +48,11 @@ static void usage(FILE *f)
 
 static int int_arg(const char *name, const char *v, long lo, long hi, int *out, FILE *errf)
 {
-	struct cursor c;
-	uint64_t x;
-
-	cursor_init(&c, v, strlen(v));
-	if (cursor_uint(&c, (uint64_t)hi, &x) != 0 || c.len != 0 || (long)x < lo) {
-		fprintf(errf, "portscan: %s wants a number from %ld to %ld, not \"%.*s\"\n", name,
-			lo, hi, LOG_CAP(strlen(v)), v);
-		return ERR_PARSE;
-	}
-	*out = (int)x;
-	return 0;
-}
-
-/* opt_value: "--name VALUE" or "--name=VALUE"; NULL when argv[*i] is not it. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
+	if (cli_uint(v, lo, hi, out) == 0)
+		return 0;
+	fprintf(errf, "portscan: %s wants a number from %ld to %ld, not \"%.*s\"\n", name, lo, hi,
+		LOG_CAP(strlen(v)), v);
+	return ERR_PARSE;
 }
 
 /*
@@ -118,28 +93,28 @@ static int parse_opts(struct cli *c, int argc, char **argv, int *ntargets)
 			continue;
 		}
 		for (k = 0; k < (int)ARRAY_SIZE(nums) && !done && !missing; k++) {
-			v = opt_value(argc, argv, &i, nums[k].name, &missing);
+			v = cli_opt_value(argc, argv, &i, nums[k].name, &missing);
 			if (v && int_arg(nums[k].name, v, nums[k].lo, nums[k].hi,
 					 (int *)((char *)&c->o + nums[k].off), c->errf) != 0)
 				return ERR_PARSE;
 			done = v != NULL;
 		}
 		if (!done && !missing &&
-		    (v = opt_value(argc, argv, &i, "--max-targets", &missing))) {
+		    (v = cli_opt_value(argc, argv, &i, "--max-targets", &missing))) {
 			if (int_arg("--max-targets", v, 1, 1 << 20, &c->max_targets, c->errf))
 				return ERR_PARSE;
 			done = 1;
 		}
-		if (!done && !missing && (v = opt_value(argc, argv, &i, "--ports", &missing))) {
+		if (!done && !missing && (v = cli_opt_value(argc, argv, &i, "--ports", &missing))) {
 			c->ports = v;
 			done = 1;
 		}
-		if (!done && !missing && (v = opt_value(argc, argv, &i, "--format", &missing))) {
-			if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
+		if (!done && !missing &&
+		    (v = cli_opt_value(argc, argv, &i, "--format", &missing))) {
+			if (cli_format(v, &c->json)) {
 				fprintf(c->errf, "portscan: --format is text or json\n");
 				return ERR_PARSE;
 			}
-			c->json = strcmp(v, "json") == 0;
 			done = 1;
 		}
 		if (!done) {

@@ -88,61 +88,46 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
-/* Options take their value as the next argument or after '='. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] == '\0' && *i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
-
 static int parse_args(int argc, char **argv, struct scan_args *a)
 {
 	int i;
 	const char *v;
 
 	for (i = 1; i < argc; i++) {
-		if ((v = opt_value(argc, argv, &i, "--ports"))) {
+		if ((v = cli_opt_value(argc, argv, &i, "--ports", NULL))) {
 			a->o.ports = v;
-		} else if ((v = opt_value(argc, argv, &i, "--format"))) {
-			if (strcmp(v, "json") && strcmp(v, "text"))
+		} else if ((v = cli_opt_value(argc, argv, &i, "--format", NULL))) {
+			if (cli_format(v, &a->json))
 				return fprintf(stderr, "wachter scan: --format is text or json\n"),
 				       2;
-			a->json = strcmp(v, "json") == 0;
-		} else if ((v = opt_value(argc, argv, &i, "--lang"))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--lang", NULL))) {
 			if (strcmp(v, "nl") && strcmp(v, "en"))
 				return fprintf(stderr, "wachter scan: --lang is nl or en\n"), 2;
 			a->lang = strcmp(v, "nl") == 0 ? LANG_NL : LANG_EN;
-		} else if ((v = opt_value(argc, argv, &i, "--ca-file"))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--ca-file", NULL))) {
 			a->o.ca_file = v;
-		} else if ((v = opt_value(argc, argv, &i, "--cms-versions"))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--cms-versions", NULL))) {
 			a->o.cms_versions = v;
-		} else if ((v = opt_value(argc, argv, &i, "--kb"))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--kb", NULL))) {
 			a->kb_path = v;
-		} else if ((v = opt_value(argc, argv, &i, "--resolve"))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--resolve", NULL))) {
 			a->o.pin = v;
-		} else if ((v = opt_value(argc, argv, &i, "--resolver"))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--resolver", NULL))) {
 			a->resolver = v;
-		} else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--timeout", NULL))) {
 			if (parse_int(v, 1, 600000, &a->o.timeout_ms))
 				return fprintf(stderr, "wachter scan: bad --timeout '%s'\n", v), 2;
-		} else if ((v = opt_value(argc, argv, &i, "--concurrency"))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--concurrency", NULL))) {
 			if (parse_int(v, 1, 65536, &a->o.concurrency))
 				return fprintf(stderr, "wachter scan: bad --concurrency '%s'\n", v),
 				       2;
-		} else if ((v = opt_value(argc, argv, &i, "--rate"))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--rate", NULL))) {
 			if (parse_int(v, 0, 1000000, &a->o.rate_per_target))
 				return fprintf(stderr, "wachter scan: bad --rate '%s'\n", v), 2;
-		} else if ((v = opt_value(argc, argv, &i, "--retries"))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--retries", NULL))) {
 			if (parse_int(v, 0, 5, &a->o.retries))
 				return fprintf(stderr, "wachter scan: bad --retries '%s'\n", v), 2;
-		} else if ((v = opt_value(argc, argv, &i, "--trust-anchor"))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--trust-anchor", NULL))) {
 			a->o.trust_anchor = v;
 		} else if (strcmp(argv[i], "--host-only") == 0) {
 			a->o.host_only = 1;

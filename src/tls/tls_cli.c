@@ -15,18 +15,6 @@ static void usage(void)
 			"       [--concurrency N] [--timeout MS] [--now RFC3339] [-v]\n");
 }
 
-static int num_arg(const char *s, uint64_t max, int *out)
-{
-	struct cursor c;
-	uint64_t v;
-
-	cursor_init(&c, s, strlen(s));
-	if (cursor_uint(&c, max, &v) || c.len)
-		return ERR_INVAL;
-	*out = (int)v;
-	return 0;
-}
-
 static int findings_json(const struct findings *fl, struct buf *b)
 {
 	size_t i;
@@ -87,7 +75,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		if (a[0] != '-') {
 			if (pos == 0)
 				c->ip = a;
-			else if (pos != 1 || num_arg(a, 65535, &c->port) || c->port == 0)
+			else if (pos != 1 || cli_uint(a, 1, 65535, &c->port))
 				return ERR_INVAL;
 			pos++;
 			continue;
@@ -103,14 +91,13 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			if (tls_starttls_parse(v, &c->o.starttls))
 				return ERR_INVAL;
 		} else if (strcmp(a, "--format") == 0) {
-			if (strcmp(v, "json") && strcmp(v, "text"))
+			if (cli_format(v, &c->json))
 				return ERR_INVAL;
-			c->json = strcmp(v, "json") == 0;
 		} else if (strcmp(a, "--concurrency") == 0) {
-			if (num_arg(v, 64, &c->o.concurrency) || c->o.concurrency == 0)
+			if (cli_uint(v, 1, 64, &c->o.concurrency))
 				return ERR_INVAL;
 		} else if (strcmp(a, "--timeout") == 0) {
-			if (num_arg(v, 600000, &c->o.timeout_ms) || c->o.timeout_ms == 0)
+			if (cli_uint(v, 1, 600000, &c->o.timeout_ms))
 				return ERR_INVAL;
 		} else if (strcmp(a, "--now") == 0) {
 			if (time_parse_rfc3339(v, strlen(v), &c->o.now))

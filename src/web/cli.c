@@ -34,18 +34,6 @@ struct cli {
 	size_t n_cookies;
 };
 
-static int num_arg(const char *s, uint64_t max, int *out)
-{
-	struct cursor c;
-	uint64_t v;
-
-	cursor_init(&c, s, strlen(s));
-	if (cursor_uint(&c, max, &v) || c.len || v == 0)
-		return ERR_INVAL;
-	*out = (int)v;
-	return 0;
-}
-
 /* "https://host:8443/x", "http://host", "host" -> host and port. */
 static int parse_target(const char *t, struct cli *c)
 {
@@ -66,7 +54,7 @@ static int parse_target(const char *t, struct cli *c)
 		char num[8];
 
 		snprintf(num, sizeof(num), "%.*s", (int)(e - colon - 1), colon + 1);
-		if (num_arg(num, 65535, &port))
+		if (cli_uint(num, 1, 65535, &port))
 			return ERR_INVAL;
 		e = colon;
 	}
@@ -113,11 +101,10 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		else if (strcmp(a, "--cms-versions") == 0)
 			c->o.cms_versions_file = v;
 		else if (strcmp(a, "--format") == 0) {
-			if (strcmp(v, "json") && strcmp(v, "text"))
+			if (cli_format(v, &c->json))
 				return ERR_INVAL;
-			c->json = strcmp(v, "json") == 0;
 		} else if (strcmp(a, "--timeout") == 0) {
-			if (num_arg(v, 600000, &c->o.timeout_ms))
+			if (cli_uint(v, 1, 600000, &c->o.timeout_ms))
 				return ERR_INVAL;
 		} else if (strcmp(a, "--now") == 0) {
 			if (time_parse_rfc3339(v, strlen(v), &c->o.now))
