@@ -267,4 +267,61 @@ int tenant_bind_time(struct store_stmt *s, int idx, time_t t) WUR;
 typedef int (*tenant_row_fn)(struct buf *out, struct store_stmt *s, void *arg);
 int tenant_json_rows(struct buf *out, struct store_stmt *s, tenant_row_fn row, void *arg) WUR;
 
+/*
+ * account.c: the caller's own account and an organisation's audit log.
+ * API tokens and sessions are the caller's (user_id = az->user_id in SQL);
+ * a session is named by the first ACCOUNT_SESSION_ID_LEN hex digits of
+ * its token's SHA-256 (never the token). current is the caller's session
+ * token (NULL when signed in by an API token).
+ */
+#define ACCOUNT_SESSION_ID_LEN 16
+#define ACCOUNT_AUDIT_LIMIT 50
+#define ACCOUNT_AUDIT_LIMIT_MAX 200
+#define ACCOUNT_AUDIT_OFFSET_MAX 1000000
+/* account_session_id_ok: 1 when id is ACCOUNT_SESSION_ID_LEN lower-case
+ * hex digits. */
+int account_session_id_ok(const char *id);
+/* tenant_tokens_list: [{id, name, created_at, expires_at}], oldest first. */
+int tenant_tokens_list(struct store *st, const struct authz_ctx *az, struct buf *out) WUR;
+/* tenant_token_revoke: delete one of the caller's tokens (audited);
+ * ERR_NOTFOUND for another user's or an unknown one. */
+int tenant_token_revoke(struct store *st, const struct authz_ctx *az, int64_t id) WUR;
+/* tenant_sessions_list: the caller's unexpired sessions, newest first:
+ * [{id, created_at, expires_at, current}]. */
+int tenant_sessions_list(struct store *st, const struct authz_ctx *az, const char *current,
+			 time_t now, struct buf *out) WUR;
+/* tenant_sessions_end: end the caller's session id, or (id NULL) all but
+ * current; *ended the number ended (audited when > 0). ERR_NOTFOUND for
+ * an id that is not one of the caller's. */
+int tenant_sessions_end(struct store *st, const struct authz_ctx *az, const char *id,
+			const char *current, int64_t *ended) WUR;
+/* tenant_password_change: check current_pw against the stored argon2id
+ * hash (ERR_AUTH), store new_pw's (ERR_INVAL for a bad length), end every
+ * other session and audit, in one transaction. API tokens stay. */
+int tenant_password_change(struct store *st, const struct authz_ctx *az, const char *current_pw,
+			   const char *new_pw, const char *current) WUR;
+/* tenant_org_audit: the audit log of org_id, newest first, for callers
+ * with write access (others ERR_NOTFOUND): [{id, at, actor, actor_email,
+ * action, object, detail}]; actor is "system" (actor_email null), "user"
+ * (an address the caller may see anyway), or "operator", "partner",
+ * "former" with actor_email that word ("former member"), not the address. */
+int tenant_org_audit(struct store *st, const struct authz_ctx *az, int64_t org_id, int64_t limit,
+		     int64_t offset, struct buf *out) WUR;
+/* Its query (here so a test can check its plan). */
+extern const char tenant_audit_sql[];
+int api_h_tokens_list(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		      struct api_resp *rs);
+int api_h_token_revoke(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		       struct api_resp *rs);
+int api_h_sessions_list(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			struct api_resp *rs);
+int api_h_session_end(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		      struct api_resp *rs);
+int api_h_sessions_end_others(struct api_ctx *c, const struct api_req *rq,
+			      const struct authz_ctx *az, struct api_resp *rs);
+int api_h_password_change(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+			  struct api_resp *rs);
+int api_h_org_audit(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		    struct api_resp *rs);
+
 #endif
