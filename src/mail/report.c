@@ -375,9 +375,8 @@ int dnsmail_cli(int argc, char **argv)
 			open_res = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+			if (cli_format(optarg, &json))
 				return usage();
-			json = strcmp(optarg, "json") == 0;
 			break;
 		default:
 			return usage();
