@@ -592,37 +592,39 @@ static int query_failed(int r, struct buf *err, struct api_resp *rs, int *ret)
 	return r != 0;
 }
 
+/* GET /api/scans/:id/findings?severity=&check=&audience=&limit=&offset= and
+ * GET /api/orgs/:id/scans?status=&limit=&offset=: the :id, then the
+ * list's query-string filter. */
+static int list_of_id(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
+		      struct api_resp *rs, int findings)
+{
+	struct tenant_finding_filter ff;
+	struct tenant_scan_filter sf;
+	struct buf err = BUF_INIT;
+	int64_t id;
+	int r;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	r = findings ? api_findings_filter(query_of(rq), rq->query_len, &ff, &err)
+		     : api_scans_filter(query_of(rq), rq->query_len, &sf, &err);
+	if (query_failed(r, &err, rs, &r))
+		return r;
+	r = findings ? tenant_findings_list(c->st, az, id, &ff, &rs->body)
+		     : tenant_scans_list(c->st, az, id, &sf, &rs->body);
+	return data_result(r, rs, 200);
+}
+
 static int h_findings(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 		      struct api_resp *rs)
 {
-	struct tenant_finding_filter f;
-	struct buf err = BUF_INIT;
-	int64_t id;
-	int r;
-
-	if (param_id(rq, &id))
-		return data_result(ERR_NOTFOUND, rs, 0);
-	r = api_findings_filter(query_of(rq), rq->query_len, &f, &err);
-	if (query_failed(r, &err, rs, &r))
-		return r;
-	return data_result(tenant_findings_list(c->st, az, id, &f, &rs->body), rs, 200);
+	return list_of_id(c, rq, az, rs, 1);
 }
 
-/* GET /api/orgs/:id/scans?status=&limit=&offset= */
 static int h_scans_list(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 			struct api_resp *rs)
 {
-	struct tenant_scan_filter f;
-	struct buf err = BUF_INIT;
-	int64_t id;
-	int r;
-
-	if (param_id(rq, &id))
-		return data_result(ERR_NOTFOUND, rs, 0);
-	r = api_scans_filter(query_of(rq), rq->query_len, &f, &err);
-	if (query_failed(r, &err, rs, &r))
-		return r;
-	return data_result(tenant_scans_list(c->st, az, id, &f, &rs->body), rs, 200);
+	return list_of_id(c, rq, az, rs, 0);
 }
 
 /* GET /api/orgs/:id/summary */
