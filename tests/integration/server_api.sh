@@ -4,6 +4,7 @@
 # invitations, tenant isolation over HTTP, 413/400 handling, security
 # headers, API tokens, a scan of the server itself from the worker pool,
 # its scans list, summary and the sector aggregates (an association),
+# the caller's own tokens, sessions and password, an organisation's audit log,
 # then kill -9 during a long scan and a restart: the database is intact,
 # the earlier data is there and the cut-off scan is marked interrupted.
 set -u
@@ -310,6 +311,57 @@ check "after logout" "$(req "$tmp/A.jar" "$CSRF_A" GET /api/me)" 401
 grep -q 'access remote=127.0.0.1 method=GET path="/api/orgs' "$tmp/server.log"
 check "access log" $? 0
 if grep -q "$OPPW" "$tmp/server.log"; then check "no password in log" leaked clean; fi
+
+# Account self-service: own tokens, own sessions, password; the audit log.
+login "$tmp/A.jar" admin-A@example.nl secret-A-password
+CSRF_A=$CSRF
+# Sessions of A from before the restarts: ended, the current one stays.
+check "end earlier sessions" "$(req "$tmp/A.jar" "$CSRF_A" DELETE /api/me/sessions >/dev/null; json "$tmp/body" "d['ended'] >= 1")" True
+login "$tmp/A2.jar" admin-A@example.nl secret-A-password
+CSRF_A2=$CSRF
+check "tokens list" "$(req "$tmp/A.jar" "$CSRF_A" GET /api/tokens >/dev/null; json "$tmp/body" "[t['name'] for t in d]")" "['ci']"
+TOKID=$(json "$tmp/body" "d[0]['id']")
+grep -q "$TOKEN" "$tmp/body"
+check "tokens list: no secret" $? 1
+check "B revokes A's token" "$(req "$tmp/B.jar" "$CSRF_B" DELETE "/api/tokens/$TOKID")" 404
+check "sessions list" "$(req "$tmp/A.jar" "$CSRF_A" GET /api/me/sessions >/dev/null; json "$tmp/body" "(len(d), sum(1 for s in d if s['current']))")" "(2, 1)"
+OTHER=$(json "$tmp/body" "[s['id'] for s in d if not s['current']][0]")
+check "B ends A's session" "$(req "$tmp/B.jar" "$CSRF_B" DELETE "/api/me/sessions/$OTHER")" 404
+check "end session without CSRF" "$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/A.jar" \
+	-X DELETE "$U/api/me/sessions/$OTHER")" 403
+check "other session alive" "$(req "$tmp/A2.jar" "$CSRF_A2" GET /api/me)" 200
+check "end other session" "$(req "$tmp/A.jar" "$CSRF_A" DELETE "/api/me/sessions/$OTHER")" 204
+check "ended session signed out" "$(req "$tmp/A2.jar" "$CSRF_A2" GET /api/me)" 401
+login "$tmp/A2.jar" admin-A@example.nl secret-A-password
+CSRF_A2=$CSRF
+check "end all other sessions" "$(req "$tmp/A.jar" "$CSRF_A" DELETE /api/me/sessions >/dev/null; json "$tmp/body" "d['ended']")" 1
+check "all others signed out" "$(req "$tmp/A2.jar" "$CSRF_A2" GET /api/me)" 401
+check "own session kept" "$(req "$tmp/A.jar" "$CSRF_A" GET /api/me)" 200
+check "password: wrong current" "$(req "$tmp/A.jar" "$CSRF_A" POST /api/me/password \
+	'{"current":"not-the-password","new":"new-A-password-1"}')" 403
+check "password: too short" "$(req "$tmp/A.jar" "$CSRF_A" POST /api/me/password \
+	'{"current":"secret-A-password","new":"short"}')" 400
+check "password: unknown field" "$(req "$tmp/A.jar" "$CSRF_A" POST /api/me/password \
+	'{"current":"secret-A-password","new":"new-A-password-1","user_id":1}')" 400
+check "password changed" "$(req "$tmp/A.jar" "$CSRF_A" POST /api/me/password \
+	'{"current":"secret-A-password","new":"new-A-password-1"}')" 204
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/session" \
+	--data-binary '{"email":"admin-A@example.nl","password":"secret-A-password"}')
+check "old password refused" "$code" 401
+login "$tmp/A2.jar" admin-A@example.nl new-A-password-1
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$U/api/me")
+check "token survives the password change" "$code" 200
+check "audit log" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/orgs/$A/audit?limit=50")" 200
+check "audit: the operator's changes" "$(json "$tmp/body" "sorted(set(e['actor_email'] for e in d if e['action'] in ('create', 'verify')))")" "['admin-A@example.nl', 'operator']"
+grep -q 'op@example.nl' "$tmp/body"
+check "audit: no operator address" $? 1
+check "audit: newest first" "$(json "$tmp/body" "[e['id'] for e in d] == sorted((e['id'] for e in d), reverse=True)")" True
+check "audit: bad limit" "$(req "$tmp/A.jar" "$CSRF_A" GET "/api/orgs/$A/audit?limit=0")" 400
+check "B reads A's audit" "$(req "$tmp/B.jar" "$CSRF_B" GET "/api/orgs/$A/audit")" 404
+check "operator reads A's audit" "$(req "$tmp/op.jar" "$OPCSRF" GET "/api/orgs/$A/audit" >/dev/null; json "$tmp/body" "'op@example.nl' in [e['actor_email'] for e in d]")" True
+check "revoke own token" "$(req "$tmp/A.jar" "$CSRF_A" DELETE "/api/tokens/$TOKID")" 204
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$U/api/me")
+check "revoked token refused" "$code" 401
 
 # Per-address login limit (20 a minute): a burst of guesses gets 429.
 last=

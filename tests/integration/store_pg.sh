@@ -134,8 +134,8 @@ parts="$parts migrate"
 
 # ----------------------------------- unit tests against the cluster
 # test_store_pg: the backend itself; the *_pg wrappers: the API, sign-in,
-# statement cache and demo seeding unit tests again on PostgreSQL.
-for t in test_store_pg test_api_pg test_auth_pg test_store_cache_pg test_server_demo_pg; do
+# account and audit log, statement cache and demo seeding unit tests again on PostgreSQL.
+for t in test_store_pg test_api_pg test_api_account_pg test_auth_pg test_store_cache_pg test_server_demo_pg; do
 	if [ -z "${WACHTER_BUILD:-}" ] || [ ! -x "$WACHTER_BUILD/$t" ]; then
 		echo "FAIL $t: not built (WACHTER_BUILD=${WACHTER_BUILD:-unset})"
 		fail=1
