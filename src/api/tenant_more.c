@@ -464,23 +464,11 @@ int tenant_scan_finish(struct store *st, int64_t scan_id, const struct scan_resu
 		       const char *status)
 {
 	struct store_stmt *s = NULL;
-	size_t i;
 	int r = store_begin(st);
 
 	if (r)
 		return r;
-	for (i = 0; i < res->findings.n && r == 0; i++) {
-		const struct finding *f = &res->findings.v[i];
-		const struct check_def *d = check_find(f->check_id);
-		struct buf title = BUF_INIT;
-
-		r = buf_addf(&title, "%s%s%s", d ? d->title_en : f->check_id, f->detail ? ": " : "",
-			     f->detail ? f->detail : "");
-		if (r == 0)
-			r = store_finding_add(st, scan_id, f->check_id, (int)f->sev, (int)f->conf,
-					      f->target, f->port, title.ptr, f->evidence);
-		buf_release(&title);
-	}
+	r = scan_findings_add(st, scan_id, &res->findings);
 	if (r == 0)
 		r = store_prepare(st, "UPDATE scans SET status = ?, finished_at = ? WHERE id = ?",
 				  &s);

@@ -311,10 +311,29 @@ int scan_report_json(const struct scan_result *res, enum check_lang lang, struct
 	return r;
 }
 
+int scan_findings_add(struct store *st, int64_t scan_id, const struct findings *fl)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < fl->n && r == 0; i++) {
+		const struct finding *f = &fl->v[i];
+		const struct check_def *d = check_find(f->check_id);
+		struct buf title = BUF_INIT;
+
+		r = buf_addf(&title, "%s%s%s", d ? d->title_en : f->check_id, f->detail ? ": " : "",
+			     f->detail ? f->detail : "");
+		if (r == 0)
+			r = store_finding_add(st, scan_id, f->check_id, (int)f->sev, (int)f->conf,
+					      f->target, f->port, title.ptr, f->evidence);
+		buf_release(&title);
+	}
+	return r;
+}
+
 int scan_save(struct store *st, const struct scan_result *res, int64_t *scan_id)
 {
 	int64_t id;
-	size_t i;
 	int r;
 
 	r = store_begin(st);
@@ -322,18 +341,8 @@ int scan_save(struct store *st, const struct scan_result *res, int64_t *scan_id)
 		return r;
 	r = store_scan_save(st, res->target, res->started, res->finished,
 			    res->complete ? "done" : "incomplete", &id);
-	for (i = 0; i < res->findings.n && r == 0; i++) {
-		const struct finding *f = &res->findings.v[i];
-		const struct check_def *d = check_find(f->check_id);
-		struct buf title = BUF_INIT;
-
-		r = buf_addf(&title, "%s%s%s", d ? d->title_en : f->check_id, f->detail ? ": " : "",
-			     f->detail ? f->detail : "");
-		if (r == 0)
-			r = store_finding_add(st, id, f->check_id, (int)f->sev, (int)f->conf,
-					      f->target, f->port, title.ptr, f->evidence);
-		buf_release(&title);
-	}
+	if (r == 0)
+		r = scan_findings_add(st, id, &res->findings);
 	if (r) {
 		store_rollback(st);
 		return r;

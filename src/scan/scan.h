@@ -108,6 +108,10 @@ int scan_report_text(const struct scan_result *res, enum check_lang lang, struct
 int scan_report_json(const struct scan_result *res, enum check_lang lang, struct buf *out) WUR;
 /* scan_save: store the scan and its findings in one transaction. */
 int scan_save(struct store *st, const struct scan_result *res, int64_t *scan_id) WUR;
+/* scan_findings_add: store the findings of fl (English titles) under
+ * scan_id, inside the caller's transaction (scan_save, and the server's
+ * workers through tenant_scan_finish). */
+int scan_findings_add(struct store *st, int64_t scan_id, const struct findings *fl) WUR;
 
 /* scan_cli: the "wachter scan" subcommand; returns the exit status. */
 struct wachter_config;
