@@ -90,3 +90,24 @@ export const getSummary = (org) => api('GET', `/api/orgs/${org}/summary`);
 // GET /api/aggregates: sector figures for associations (their sector),
 // insurers and operators (all); 403 for everyone else.
 export const getAggregates = () => api('GET', '/api/aggregates');
+
+// Self-service (docs/server.md "Sign-in, sessions, tokens").
+// POST /api/signup: an account and its organisation, the user its admin.
+export const signUp = (o) => api('POST', '/api/signup', o);
+// POST /api/password-reset: 202 whether or not the account exists.
+export const requestReset = (email) => api('POST', '/api/password-reset', { email });
+export const confirmReset = (token, password) =>
+	api('POST', '/api/password-reset/confirm', { token, password });
+export const changePassword = (current, next) =>
+	api('POST', '/api/me/password', { current, new: next });
+// TOTP: a fresh secret + otpauth:// URI (nothing stored until enabled).
+export const newTotp = () => api('POST', '/api/me/totp');
+export const enableTotp = (secret, code, password) =>
+	api('POST', '/api/me/totp/enable', { secret, code, password });
+export const disableTotp = (code, password) => api('POST', '/api/me/totp/disable', { code, password });
+export const listSessions = () => api('GET', '/api/me/sessions');
+export const endSession = (id) => api('DELETE', `/api/me/sessions/${id}`);
+export const listTokens = () => api('GET', '/api/tokens');
+export const createToken = (name) => api('POST', '/api/tokens', { name });
+export const revokeToken = (id) => api('DELETE', `/api/tokens/${id}`);
+export const listAudit = (org, limit = 200) => api('GET', `/api/orgs/${org}/audit?limit=${limit}`);

@@ -16,6 +16,10 @@ import { Assets } from './pages/Assets.jsx';
 import { Scan } from './pages/Scan.jsx';
 import { Partner } from './pages/Partner.jsx';
 import { Sectors } from './pages/Sectors.jsx';
+import { Signup } from './pages/Signup.jsx';
+import { Forgot, Reset } from './pages/Reset.jsx';
+import { Account } from './pages/Account.jsx';
+import { Audit } from './pages/Audit.jsx';
 import { rolesOf } from './data.js';
 
 function LangSwitch({ lang, setLang }) {
@@ -53,7 +57,9 @@ function Page({ me, path, t }) {
 	if ((m = match('/orgs/:id', path))) return <Overview me={me} id={m.id} />;
 	if ((m = match('/orgs/:id/assets', path))) return <Assets me={me} id={m.id} />;
 	if ((m = match('/scans/:id', path))) return <Scan id={m.id} />;
-	if (path === '/login' || path === '/invite') return <Redirect to={home(me)} />;
+	if ((m = match('/orgs/:id/audit', path))) return <Audit id={m.id} />;
+	if (path === '/account') return <Account me={me} />;
+	if (['/login', '/invite', '/signup', '/forgot', '/reset'].includes(path)) return <Redirect to={home(me)} />;
 	return (
 		<section class="card">
 			<h1>{t('notfound.title')}</h1>
@@ -110,8 +116,15 @@ function App() {
 		setMe(null);
 		navigate('/login');
 	};
+	const toLogin = (msg) => {
+		setNotice(msg);
+		navigate('/login');
+	};
 	let body;
 	if (me === undefined) body = <Loading />;
+	else if (me === null && path === '/signup') body = <Signup onDone={toLogin} />;
+	else if (me === null && path === '/forgot') body = <Forgot />;
+	else if (me === null && path === '/reset') body = <Reset onDone={toLogin} />;
 	else if (me === null && path === '/invite')
 		body = (
 			<Invite
@@ -128,7 +141,7 @@ function App() {
 				onSignedIn={() => {
 					setNotice('');
 					refreshMe().then(() => {
-						if (path === '/login' || path === '/invite') navigate('/');
+						if (['/login', '/invite', '/signup', '/forgot', '/reset'].includes(path)) navigate('/');
 					});
 				}}
 			/>
@@ -168,6 +181,11 @@ function App() {
 									</Link>
 								</li>
 							)}
+							<li>
+								<Link href="/account" aria-current={path === '/account' ? 'page' : undefined}>
+									{t('nav.account')}
+								</Link>
+							</li>
 							<li>
 								<button type="button" class="linkish" onClick={doSignOut}>
 									{t('nav.signout')}

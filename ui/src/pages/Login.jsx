@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { signIn, ApiError } from '../api.js';
 import { useT } from '../i18n.js';
 import { Field, Notice } from '../components.jsx';
+import { Link } from '../router.jsx';
 
 export function Login({ onSignedIn, notice }) {
 	const t = useT();
@@ -44,6 +45,10 @@ export function Login({ onSignedIn, notice }) {
 					{t('login.submit')}
 				</button>
 			</form>
+			<p class="authlinks">
+				<Link href="/forgot">{t('login.forgot')}</Link>
+				<Link href="/signup">{t('login.signup')}</Link>
+			</p>
 		</section>
 	);
 }

@@ -100,6 +100,12 @@ export function Overview({ me, id }) {
 				)}
 				<p>
 					<Link href={`/orgs/${o.id}/assets`}>{t('nav.assets')}</Link>
+					{canWrite(me, o) && (
+						<>
+							{' · '}
+							<Link href={`/orgs/${o.id}/audit`}>{t('audit.link')}</Link>
+						</>
+					)}
 				</p>
 			</section>
 			{sum.data && sum.data.scans.length > 0 && (
