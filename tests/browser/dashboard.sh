@@ -6,7 +6,10 @@
 # resolver (--scan.resolver=127.77.2.1), creates the operator,
 # checks the static file server over HTTP (types, cache headers, security
 # headers, fallback, traversal), then drives headless chromium through
-# dashboard.spec.mjs. Env: WACHTER (binary), WACHTER_SRC (repo root);
+# dashboard.spec.mjs, then selfservice.spec.mjs (sign-up, password reset,
+# TOTP, API tokens, sessions, audit log, HTML escaping). The server sends
+# mail (invitations, resets) to fake_smtp.mjs, a sink on another free port
+# whose messages the specs read. Env: WACHTER (binary), WACHTER_SRC (repo root);
 # optional CHROMIUM (default /usr/bin/chromium), KEEP=1 keeps the temp dir,
 # SHOTS_ALL=1 (with KEEP=1) keeps a screenshot of every page after each step.
 # Needs root, node, ui/node_modules (scripts/build-ui) and chromium.
@@ -35,8 +38,9 @@ fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/wachter-dash.XXXXXX") || exit 1
 pid=
 ftppid=
+smtppid=
 cleanup() {
-	for p in $pid $ftppid; do
+	for p in $pid $ftppid $smtppid; do
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
@@ -51,6 +55,8 @@ freeport() {
 port=$(freeport)
 ftpport=$(freeport)
 [ "$ftpport" != "$port" ] || ftpport=$(freeport)
+smtpport=$(freeport)
+while [ "$smtpport" = "$port" ] || [ "$smtpport" = "$ftpport" ]; do smtpport=$(freeport); done
 base="http://127.0.0.1:$port"
 db="sqlite:$T/wachter.db"
 # The scan of 127.0.0.1 runs in the server's worker pool; scan.ports is
@@ -61,6 +67,16 @@ node "$WACHTER_SRC/tests/browser/fake_ftp.mjs" "$ftpport" &
 ftppid=$!
 sleep 0.3
 kill -0 "$ftppid" 2>/dev/null || fail "the fake FTP server did not start"
+# Mail (invitations, password resets) goes to a sink on this machine.
+mkdir -p "$T/mail"
+node "$WACHTER_SRC/tests/browser/fake_smtp.mjs" "$smtpport" "$T/mail" &
+smtppid=$!
+i=0
+until node -e 'const c=require("net").connect(+process.argv[1],"127.0.0.1",()=>process.exit(0));c.on("error",()=>process.exit(1))' "$smtpport"; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || fail "the fake SMTP server did not start"
+	sleep 0.1
+done
 cd "$T" || exit 1
 
 "$WACHTER" --store.url="$db" serve --init-operator operator@wachter.example >"$T/op.txt" 2>"$T/op.err" ||
@@ -70,7 +86,8 @@ pw=$(sed -n 's/^password: //p' "$T/op.txt")
 
 # The ownership check of a domain asks the lab's validating unbound; domain
 # scans validate DNSSEC from the lab's anchor for `test.`, not the root's.
-"$WACHTER" --store.url="$db" --scan.ports="$ftpport" --scan.resolver=127.77.2.1 --scan.trust_anchor="$ta" serve --listen "127.0.0.1:$port" --ui "$UI/dist" >"$T/server.log" 2>&1 &
+"$WACHTER" --store.url="$db" --scan.ports="$ftpport" --scan.resolver=127.77.2.1 --scan.trust_anchor="$ta" --mail.starttls=no serve --listen "127.0.0.1:$port" --ui "$UI/dist" \
+	--smtp-url "smtp://127.0.0.1:$smtpport" --mail-from wachter@wachter.example >"$T/server.log" 2>&1 &
 pid=$!
 i=0
 until curl -fsS "$base/healthz" >/dev/null 2>&1; do
@@ -142,9 +159,15 @@ mkdir -p "$T/profile" "$T/shots"
 start=$(date +%s)
 BASE="$base" OP_EMAIL=operator@wachter.example OP_PASSWORD="$pw" SHOTS="$T/shots" \
 	PROFILE="$T/profile" TMPDIR="$T/profile" CHROMIUM="$CHROMIUM" UI_DIR="$UI" \
-	DNS_TXT="$WACHTER_SRC/tests/lab/dns-txt" \
+	DNS_TXT="$WACHTER_SRC/tests/lab/dns-txt" MAIL_DIR="$T/mail" \
 	node "$WACHTER_SRC/tests/browser/dashboard.spec.mjs"
 rc=$?
+if [ $rc -eq 0 ]; then
+	BASE="$base" OP_EMAIL=operator@wachter.example OP_PASSWORD="$pw" SHOTS="$T/shots" \
+		PROFILE="$T/profile" TMPDIR="$T/profile" CHROMIUM="$CHROMIUM" UI_DIR="$UI" \
+		MAIL_DIR="$T/mail" node "$WACHTER_SRC/tests/browser/selfservice.spec.mjs"
+	rc=$?
+fi
 echo "dashboard: browser run took $(($(date +%s) - start)) s"
 if [ $rc -ne 0 ]; then
 	SHOTKEEP=$(mktemp -d "${TMPDIR:-/tmp}/wachter-dash-shots.XXXXXX")

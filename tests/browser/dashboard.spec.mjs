@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { mailTo } from './mailbox.mjs';
 
 // playwright-core is a devDependency of ui/ (installed by scripts/build-ui).
 const UI = process.env.UI_DIR || resolve(import.meta.dirname, '../../ui');
@@ -22,12 +23,13 @@ const BASE = process.env.BASE;
 const SHOTS = process.env.SHOTS || '/tmp';
 const PROFILE = process.env.PROFILE;
 const DNS_TXT = process.env.DNS_TXT;
+const MAIL_DIR = process.env.MAIL_DIR;
 const OP = { email: process.env.OP_EMAIL, password: process.env.OP_PASSWORD };
 const STEP_TIMEOUT = 15000;
 const SCAN_TIMEOUT = Number(process.env.SCAN_TIMEOUT_MS || 180000);
 
-if (!BASE || !OP.email || !OP.password || !PROFILE || !DNS_TXT) {
-	console.error('dashboard.spec: BASE, OP_EMAIL, OP_PASSWORD, PROFILE and DNS_TXT are required');
+if (!BASE || !OP.email || !OP.password || !PROFILE || !DNS_TXT || !MAIL_DIR) {
+	console.error('dashboard.spec: BASE, OP_EMAIL, OP_PASSWORD, PROFILE, DNS_TXT and MAIL_DIR are required');
 	process.exit(2);
 }
 
@@ -118,9 +120,14 @@ async function inviteLink(page, email, roleLabel) {
 	await page.getByLabel('E-mailadres').fill(email);
 	await page.getByLabel('Rol').selectOption({ label: roleLabel });
 	await page.getByRole('button', { name: 'Uitnodigen' }).click();
-	const link = await page.getByTestId('invite-link').inputValue();
-	check(link.startsWith(`${BASE}/invite#`), `invite link ${link}`);
-	return link;
+	// The server has a mail relay (dashboard.sh's SMTP sink): the invitation
+	// goes to the mailbox only, and the inviter never sees the token.
+	await page.getByText(`De uitnodiging is per e-mail naar ${email} gestuurd.`).waitFor();
+	check((await page.getByTestId('invite-link').count()) === 0, 'no invitation link shown to the inviter');
+	const mail = await mailTo(MAIL_DIR, email);
+	const m = mail.match(/(http:\/\/127\.0\.0\.1:[0-9]+\/invite#[A-Za-z0-9_-]{20,})/);
+	check(m && m[1].startsWith(`${BASE}/invite#`), `invitation link in the mail: ${mail}`);
+	return m[1];
 }
 
 async function accept(page, link, password) {
@@ -524,7 +531,7 @@ async function scenario(browser) {
 		await signIn(insurer, 'risico@zeker.example', 'zeker-wachtwoord-1');
 		await insurer.getByRole('heading', { level: 1, name: 'Cijfers per sector' }).waitFor();
 		const nav = insurer.getByRole('navigation', { name: 'Hoofdmenu' });
-		check((await nav.getByRole('link').allTextContents()).join('|') === 'Sectoren', 'the insurer\'s menu: sectors only');
+		check((await nav.getByRole('link').allTextContents()).join('|') === 'Sectoren|Mijn account', 'the insurer\'s menu: sectors (and the account) only');
 		await op.goto('/sectors');
 		await op.getByRole('heading', { level: 1, name: 'Cijfers per sector' }).waitFor();
 		for (const p of [insurer, op]) {

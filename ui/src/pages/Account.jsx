@@ -27,6 +27,9 @@ function Qr({ text, label }) {
 	return mod ? <mod.QrCode text={text} label={label} /> : null;
 }
 
+// A server without the list endpoints (an older API) answers 404/405.
+const unavailable = (e, t) => (e && (e.status === 404 || e.status === 405) ? { message: t('account.unavailable') } : e);
+
 const when = (s) => (s ? String(s).replace('T', ' ').replace(/\.\d+/, '').replace(/Z$/, ' UTC') : '');
 
 function PasswordCard() {
@@ -198,7 +201,7 @@ function SessionsCard() {
 		<section class="card" aria-labelledby="acc-sess-h">
 			<h2 id="acc-sess-h">{t('account.sessions')}</h2>
 			{s.loading && !s.data && <Loading />}
-			<ErrorBox error={s.error} />
+			<ErrorBox error={unavailable(s.error, t)} />
 			{s.data && (
 				<div class="tablewrap">
 					<table class="stack" data-testid="sessions">
@@ -306,7 +309,7 @@ function TokensCard() {
 				</div>
 			)}
 			{list.loading && !list.data && <Loading />}
-			<ErrorBox error={list.error} />
+			<ErrorBox error={unavailable(list.error, t)} />
 			{list.data && list.data.length === 0 && <p class="muted">{t('account.tokens.none')}</p>}
 			{list.data && list.data.length > 0 && (
 				<div class="tablewrap">
