@@ -106,7 +106,9 @@ export const enableTotp = (secret, code, password) =>
 	api('POST', '/api/me/totp/enable', { secret, code, password });
 export const disableTotp = (code, password) => api('POST', '/api/me/totp/disable', { code, password });
 export const listSessions = () => api('GET', '/api/me/sessions');
-export const endSession = (id) => api('DELETE', `/api/me/sessions/${id}`);
+export const endSession = (id) => api('DELETE', `/api/me/sessions/${encodeURIComponent(id)}`);
+// DELETE /api/me/sessions: every session but this one -> {"ended": n}.
+export const endOtherSessions = () => api('DELETE', '/api/me/sessions');
 export const listTokens = () => api('GET', '/api/tokens');
 export const createToken = (name) => api('POST', '/api/tokens', { name });
 export const revokeToken = (id) => api('DELETE', `/api/tokens/${id}`);

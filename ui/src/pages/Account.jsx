@@ -8,6 +8,7 @@ import {
 	createToken,
 	disableTotp,
 	enableTotp,
+	endOtherSessions,
 	endSession,
 	listSessions,
 	listTokens,
@@ -196,6 +197,15 @@ function SessionsCard() {
 			setErr(t('common.error', { msg: x.message }));
 		}
 	};
+	const endOthers = async () => {
+		setErr('');
+		try {
+			await endOtherSessions();
+			s.reload();
+		} catch (x) {
+			setErr(t('common.error', { msg: x.message }));
+		}
+	};
 	const others = s.data ? s.data.filter((x) => !x.current) : [];
 	return (
 		<section class="card" aria-labelledby="acc-sess-h">
@@ -234,7 +244,7 @@ function SessionsCard() {
 				</div>
 			)}
 			{others.length > 1 && (
-				<button type="button" onClick={async () => { for (const x of others) await end(x.id); }}>
+				<button type="button" onClick={endOthers}>
 					{t('account.sessions.endall')}
 				</button>
 			)}
@@ -318,7 +328,7 @@ function TokensCard() {
 							<tr>
 								<th scope="col">{t('account.tokens.name')}</th>
 								<th scope="col">{t('account.tokens.created')}</th>
-								<th scope="col">{t('account.tokens.used')}</th>
+								<th scope="col">{t('account.tokens.expires')}</th>
 								<th scope="col">{t('assets.col.actions')}</th>
 							</tr>
 						</thead>
@@ -327,7 +337,7 @@ function TokensCard() {
 								<tr key={tk.id}>
 									<th scope="row">{tk.name}</th>
 									<td data-label={t('account.tokens.created')}>{when(tk.created_at)}</td>
-									<td data-label={t('account.tokens.used')}>{tk.last_used_at ? when(tk.last_used_at) : t('account.tokens.never')}</td>
+									<td data-label={t('account.tokens.expires')}>{tk.expires_at ? when(tk.expires_at) : t('account.tokens.never')}</td>
 									<td data-label={t('assets.col.actions')}>
 										<button type="button" onClick={() => revoke(tk)} aria-label={t('account.tokens.revoke.label', { name: tk.name })}>
 											{t('account.tokens.revoke')}

@@ -1,4 +1,4 @@
-// Audit.jsx: an organisation's audit log (GET /api/orgs/:id/audit) for its
+// Audit.jsx: an organisation's audit log (GET /api/orgs/:id/audit, the newest 200) for its
 // admins, its IT partner and operators: who did what and when, newest
 // first. Every value is text from the API, rendered as text.
 import { getOrg, listAudit } from '../api.js';
@@ -8,18 +8,12 @@ import { Link } from '../router.jsx';
 
 const when = (s) => (s ? String(s).replace('T', ' ').replace(/\.\d+/, '').replace(/Z$/, ' UTC') : '');
 
-function rowsOf(d) {
-	if (Array.isArray(d)) return d;
-	if (d && Array.isArray(d.entries)) return d.entries;
-	if (d && Array.isArray(d.items)) return d.items;
-	return [];
-}
 
 export function Audit({ id }) {
 	const t = useT();
 	const org = useLoad(() => getOrg(id), [id]);
 	const log = useLoad(() => listAudit(id), [id]);
-	const rows = rowsOf(log.data);
+	const rows = log.data || [];
 	return (
 		<section class="card" aria-labelledby="audit-h">
 			<h1 id="audit-h">{t('audit.title', { name: org.data ? org.data.name : `#${id}` })}</h1>
@@ -27,7 +21,7 @@ export function Audit({ id }) {
 				<Link href={`/orgs/${id}`}>{t('audit.back')}</Link>
 			</p>
 			{(log.loading || org.loading) && !log.data && <Loading />}
-			<ErrorBox error={log.error && log.error.status === 403 ? { message: t('audit.forbidden') } : log.error} />
+			<ErrorBox error={log.error && log.error.status === 404 ? { message: t('audit.forbidden') } : log.error} />
 			{log.data && rows.length === 0 && <p>{t('common.none')}</p>}
 			{rows.length > 0 && (
 				<div class="tablewrap">
@@ -44,14 +38,12 @@ export function Audit({ id }) {
 						<tbody>
 							{rows.map((e, i) => (
 								<tr key={e.id ?? i}>
-									<th scope="row">{when(e.at || e.created_at || e.time)}</th>
-									<td data-label={t('audit.col.who')}>{e.actor_email || e.user_email || e.email || (e.user_id != null ? `#${e.user_id}` : t('audit.system'))}</td>
+									<th scope="row">{when(e.at)}</th>
+									<td data-label={t('audit.col.who')}>{e.actor_email || t(`audit.actor.${e.actor || 'system'}`)}</td>
 									<td data-label={t('audit.col.action')}>{e.action}</td>
-									<td data-label={t('audit.col.object')}>
-										{[e.object_type || e.object, e.object_id != null ? `#${e.object_id}` : ''].filter(Boolean).join(' ')}
-									</td>
+									<td data-label={t('audit.col.object')}>{e.object}</td>
 									<td data-label={t('audit.col.detail')} class="asset-value">
-										{e.detail == null ? '' : typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail)}
+										{e.detail || ''}
 									</td>
 								</tr>
 							))}
