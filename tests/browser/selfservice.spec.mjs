@@ -266,7 +266,7 @@ async function scenario(browser) {
 		await table.waitFor();
 		check((await table.locator('tbody tr').count()) >= 2, 'two sessions listed');
 		await table.getByText('(deze browser)').waitFor();
-		const ends = table.getByRole('button', { name: 'Daar afmelden' });
+		const ends = table.getByRole('button', { name: /^Sessie van .* afmelden$/ });
 		check((await ends.count()) === (await table.locator('tbody tr').count()) - 1, 'every session but this one can be ended');
 		await ends.first().click();
 		for (let i = 0; i < 50 && (await table.locator('tbody tr').count()) > 1; i++) await co.waitForTimeout(100);
@@ -334,7 +334,7 @@ async function scenario(browser) {
 		await co.goto(`/reset#${m[1]}`);
 		await co.getByRole('heading', { level: 1, name: 'Kies een nieuw wachtwoord' }).waitFor();
 		check((await co.getByLabel('Code uit de mail').inputValue()) === m[1], 'the code is filled in from the link');
-		await co.getByLabel('Nieuw wachtwoord').fill('derde-wachtwoord-3');
+		await co.getByLabel('Nieuw wachtwoord', { exact: true }).fill('derde-wachtwoord-3');
 		await co.getByLabel('Herhaal het wachtwoord').fill('derde-wachtwoord-3');
 		await co.getByRole('button', { name: 'Wachtwoord instellen' }).click();
 		await co.getByText('Je wachtwoord is gewijzigd. Meld je aan met het nieuwe wachtwoord.').waitFor();
