@@ -506,25 +506,44 @@ static const char *body_str(json_t *o, const char *key, size_t max, struct api_r
 	return NULL;
 }
 
+int api_password_body(const struct api_req *rq, struct api_resp *rs, json_t **obj,
+		      const char **current, const char **new_pw)
+{
+	static const char *const fields[] = {"current", "new", NULL};
+	json_t *o;
+	int r;
+
+	*obj = NULL;
+	*current = *new_pw = NULL;
+	r = api_body_json(rq, fields, 0, rs, &o);
+	if (r || !o)
+		return r;
+	if (!(*current = body_str(o, "current", AUTH_PASSWORD_MAX, rs)) ||
+	    !(*new_pw = body_str(o, "new", AUTH_PASSWORD_MAX, rs)))
+		goto bad;
+	if (strlen(*new_pw) < AUTH_PASSWORD_MIN) {
+		api_error(rs, 400, "the new password needs at least 10 characters");
+		goto bad;
+	}
+	*obj = o;
+	return 0;
+bad:
+	*current = *new_pw = NULL;
+	json_decref(o);
+	return 0;
+}
+
 /* POST /api/me/password {current, new} */
 int api_h_password_change(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 			  struct api_resp *rs)
 {
-	static const char *const fields[] = {"current", "new", NULL};
 	const char *cur, *pw;
 	json_t *o;
 	int r;
 
-	r = api_body_json(rq, fields, 0, rs, &o);
+	r = api_password_body(rq, rs, &o, &cur, &pw);
 	if (r || !o)
 		return r;
-	if (!(cur = body_str(o, "current", AUTH_PASSWORD_MAX, rs)) ||
-	    !(pw = body_str(o, "new", AUTH_PASSWORD_MAX, rs)))
-		goto out;
-	if (strlen(pw) < AUTH_PASSWORD_MIN) {
-		api_error(rs, 400, "the new password needs at least 10 characters");
-		goto out;
-	}
 	/* Each try costs an argon2id verification and guesses the password:
 	 * limited per address like sign-ins. */
 	if (auth_ratelimit_hit(c->login_rl, rq->remote, now_of(c)) != 0) {
@@ -548,46 +567,43 @@ out:
 	return r;
 }
 
+int api_audit_filter(const char *q, size_t len, int64_t *limit, int64_t *offset, struct buf *err)
+{
+	static const char *const allowed[] = {"limit", "offset", NULL};
+	int r;
+
+	*limit = ACCOUNT_AUDIT_LIMIT;
+	*offset = 0;
+	r = api_query_check(q, len, allowed, err);
+	if (r == ERR_PARSE)
+		buf_errf(err, "malformed query string");
+	if (r)
+		return ERR_INVAL;
+	r = api_query_int(q, len, "limit", 1, ACCOUNT_AUDIT_LIMIT_MAX, limit);
+	if (r == 0 || r == ERR_NOTFOUND)
+		r = api_query_int(q, len, "offset", 0, ACCOUNT_AUDIT_OFFSET_MAX, offset);
+	if (r == 0 || r == ERR_NOTFOUND)
+		return 0;
+	buf_errf(err, "limit must be 1.." STR(ACCOUNT_AUDIT_LIMIT_MAX) ", offset 0.." STR(
+			  ACCOUNT_AUDIT_OFFSET_MAX));
+	return ERR_INVAL;
+}
+
 /* GET /api/orgs/:id/audit?limit=&offset= */
 int api_h_org_audit(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 		    struct api_resp *rs)
 {
-	static const char *const allowed[] = {"limit", "offset", NULL};
-	const char *q = rq->query ? rq->query : "";
 	struct buf err = BUF_INIT;
-	int64_t id, limit = ACCOUNT_AUDIT_LIMIT, offset = 0;
+	int64_t id, limit, offset;
 	int r;
 
 	if (param_int(rq, "id", &id))
 		return answer(ERR_NOTFOUND, rs, 0);
-	r = api_query_check(q, rq->query_len, allowed, &err);
-	if (r == ERR_PARSE) {
-		api_error(rs, 400, "malformed query string");
-		r = 0;
-		goto out;
-	}
-	if (r == ERR_INVAL) {
-		api_error(rs, 400, err.ptr);
-		r = 0;
-		goto out;
-	}
-	if (r)
-		goto out;
-	r = api_query_int(q, rq->query_len, "limit", 1, ACCOUNT_AUDIT_LIMIT_MAX, &limit);
-	if (r == 0 || r == ERR_NOTFOUND)
-		r = api_query_int(q, rq->query_len, "offset", 0, ACCOUNT_AUDIT_OFFSET_MAX, &offset);
-	if (r == ERR_NOTFOUND)
-		r = 0;
-	if (r == ERR_INVAL || r == ERR_PARSE) {
-		api_error(rs, 400,
-			  "limit must be 1.." STR(ACCOUNT_AUDIT_LIMIT_MAX) ", offset 0.." STR(
-			      ACCOUNT_AUDIT_OFFSET_MAX));
-		r = 0;
-		goto out;
-	}
-	if (r == 0)
+	r = api_audit_filter(rq->query ? rq->query : "", rq->query_len, &limit, &offset, &err);
+	if (r == ERR_INVAL)
+		api_error(rs, 400, err.ptr ? err.ptr : "bad query string");
+	else if (r == 0)
 		r = answer(tenant_org_audit(c->st, az, id, limit, offset, &rs->body), rs, 200);
-out:
 	buf_release(&err);
-	return r;
+	return r == ERR_INVAL ? 0 : r;
 }

@@ -309,6 +309,17 @@ int tenant_org_audit(struct store *st, const struct authz_ctx *az, int64_t org_i
 		     int64_t offset, struct buf *out) WUR;
 /* Its query (here so a test can check its plan). */
 extern const char tenant_audit_sql[];
+/* api_password_body: the body of POST /api/me/password: on success *obj
+ * (a json_t * to release) holds it and current/new_pw point into it (NUL
+ * free, 1..AUTH_PASSWORD_MAX bytes, the new one at least
+ * AUTH_PASSWORD_MIN); else *obj is NULL and rs holds the 400. Returns 0
+ * or ERR_NOMEM. */
+int api_password_body(const struct api_req *rq, struct api_resp *rs, struct json_t **obj,
+		      const char **current, const char **new_pw);
+/* api_audit_filter: ?limit= (1..ACCOUNT_AUDIT_LIMIT_MAX, default
+ * ACCOUNT_AUDIT_LIMIT) and ?offset= (0..ACCOUNT_AUDIT_OFFSET_MAX) of the
+ * audit log, nothing else; ERR_INVAL with the message in err. */
+int api_audit_filter(const char *q, size_t len, int64_t *limit, int64_t *offset, struct buf *err);
 int api_h_tokens_list(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 		      struct api_resp *rs);
 int api_h_token_revoke(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,

@@ -1,7 +1,7 @@
 /*
  * fuzz_query.c: query strings of API requests on arbitrary bytes: lookup
  * of a parameter, the unknown-parameter check, the findings and scans
- * filters and the sector of the aggregates.
+ * filters, the audit log's page and the sector of the aggregates.
  * No crash; a decoded value holds no NUL and stays within its cap; the
  * filters stay in their ranges.
  */
@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *q = (const char *)data;
 	struct tenant_finding_filter f;
 	struct tenant_scan_filter sf;
+	int64_t limit, offset;
 	char sector;
 	struct buf v = BUF_INIT, err = BUF_INIT;
 	size_t i;
@@ -48,6 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		       strlen(sf.status) >= sizeof(sf.status)))
 		abort();
 	if (r != 0 && r != ERR_INVAL)
+		abort();
+	r = api_audit_filter(q, size, &limit, &offset, &err);
+	if ((r == 0 && (limit < 1 || limit > ACCOUNT_AUDIT_LIMIT_MAX || offset < 0 ||
+			offset > ACCOUNT_AUDIT_OFFSET_MAX)) ||
+	    (r != 0 && r != ERR_INVAL))
 		abort();
 	r = api_sector_filter(q, size, &sector, &err);
 	if ((r == 0 && sector != 0 && (sector < 'A' || sector > 'U')) || (r != 0 && r != ERR_INVAL))
