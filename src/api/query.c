@@ -8,17 +8,6 @@
 #include "api/api.h"
 #include "core/core.h"
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Append the decoded form of c to out (at most max bytes). */
 static int decode(const struct cursor *c, struct buf *out, size_t max)
 {
@@ -29,16 +18,8 @@ static int decode(const struct cursor *c, struct buf *out, size_t max)
 		int r;
 
 		if (ch == '%') {
-			int hi, lo;
-
-			if (i + 2 >= c->len)
+			if (pct_escape(c->p, c->len, &i, &ch) != 0)
 				return ERR_PARSE;
-			hi = hexval(c->p[i + 1]);
-			lo = hexval(c->p[i + 2]);
-			if (hi < 0 || lo < 0)
-				return ERR_PARSE;
-			ch = (unsigned char)(hi * 16 + lo);
-			i += 2;
 		} else if (ch == '+') {
 			ch = ' ';
 		}

@@ -173,6 +173,10 @@ int cursor_eq_ci(const struct cursor *c, const char *s);
 /* cursor_dup: a NUL-terminated malloc'd copy of the remaining bytes. */
 char *cursor_dup(const struct cursor *c) WUR;
 
+/* pct_escape: the byte of the percent escape "%XY" at p[*i] (a '%') into
+ * *ch, and *i onto its last digit; ERR_PARSE for a short or non-hex one. */
+int pct_escape(const unsigned char *p, size_t len, size_t *i, unsigned char *ch) WUR;
+
 /* ------------------------------------------------------------------- arena */
 
 /*

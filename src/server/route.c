@@ -9,17 +9,6 @@
 #include "core/core.h"
 #include "server/server.h"
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode seg into out[API_PARAM_MAX]; ERR_PARSE for a bad escape, NUL or
  * '/', ERR_TOO_BIG when it does not fit. */
 static int decode_param(const struct cursor *seg, char out[API_PARAM_MAX])
@@ -29,18 +18,8 @@ static int decode_param(const struct cursor *seg, char out[API_PARAM_MAX])
 	for (i = 0; i < seg->len; i++) {
 		unsigned char ch = seg->p[i];
 
-		if (ch == '%') {
-			int hi, lo;
-
-			if (i + 2 >= seg->len)
-				return ERR_PARSE;
-			hi = hexval(seg->p[i + 1]);
-			lo = hexval(seg->p[i + 2]);
-			if (hi < 0 || lo < 0)
-				return ERR_PARSE;
-			ch = (unsigned char)(hi * 16 + lo);
-			i += 2;
-		}
+		if (ch == '%' && pct_escape(seg->p, seg->len, &i, &ch) != 0)
+			return ERR_PARSE;
 		if (ch == 0 || ch == '/')
 			return ERR_PARSE;
 		if (o + 1 >= API_PARAM_MAX)

@@ -58,14 +58,6 @@ TESTABLE const char *srv_static_type(const char *name)
 	return "application/octet-stream";
 }
 
-static int hexv(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Decode one segment into out at *o; refuse what could leave the tree. */
 static int add_segment(const struct cursor *seg, char *out, size_t size, size_t *o)
 {
@@ -74,18 +66,8 @@ static int add_segment(const struct cursor *seg, char *out, size_t size, size_t 
 	for (i = 0; i < seg->len; i++) {
 		unsigned char ch = seg->p[i];
 
-		if (ch == '%') {
-			int hi, lo;
-
-			if (i + 2 >= seg->len)
-				return ERR_PARSE;
-			hi = hexv(seg->p[i + 1]);
-			lo = hexv(seg->p[i + 2]);
-			if (hi < 0 || lo < 0)
-				return ERR_PARSE;
-			ch = (unsigned char)(hi * 16 + lo);
-			i += 2;
-		}
+		if (ch == '%' && pct_escape(seg->p, seg->len, &i, &ch) != 0)
+			return ERR_PARSE;
 		if (ch == 0 || ch == '/' || ch == '\\' || ch < 0x20 || ch == 0x7f)
 			return ERR_PARSE;
 		if (*o + 1 >= size)

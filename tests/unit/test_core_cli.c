@@ -1,6 +1,7 @@
 /*
- * test_core_cli.c: the option helpers the command-line front ends share
- * (src/core/cliopt.c): an option's value, a bounded number, --format.
+ * test_core_cli.c: the small parsers that front ends share: the
+ * command-line options (src/core/cliopt.c: an option's value, a bounded
+ * number, --format) and a URL's percent escapes (src/core/pct.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -77,12 +78,43 @@ static void test_format(void **state)
 	assert_int_equal(json, 5);
 }
 
+static void test_pct(void **state)
+{
+	static const unsigned char in[] = "a%41%7e%2F%00%4g%4";
+	unsigned char ch = 0;
+	size_t i;
+
+	(void)state;
+	i = 1;
+	assert_int_equal(pct_escape(in, sizeof(in) - 1, &i, &ch), 0);
+	assert_int_equal(ch, 'A');
+	assert_int_equal(i, 3);
+	i = 4;
+	assert_int_equal(pct_escape(in, sizeof(in) - 1, &i, &ch), 0);
+	assert_int_equal(ch, '~');
+	i = 7;
+	assert_int_equal(pct_escape(in, sizeof(in) - 1, &i, &ch), 0);
+	assert_int_equal(ch, '/');
+	i = 10; /* NUL is the caller's to refuse */
+	assert_int_equal(pct_escape(in, sizeof(in) - 1, &i, &ch), 0);
+	assert_int_equal(ch, 0);
+	assert_int_equal(i, 12);
+	i = 13; /* not hex */
+	assert_int_equal(pct_escape(in, sizeof(in) - 1, &i, &ch), ERR_PARSE);
+	assert_int_equal(i, 13);
+	i = 16; /* one digit at the end */
+	assert_int_equal(pct_escape(in, sizeof(in) - 1, &i, &ch), ERR_PARSE);
+	i = 0; /* "%4" alone */
+	assert_int_equal(pct_escape((const unsigned char *)"%4", 2, &i, &ch), ERR_PARSE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_opt_value),
 	    cmocka_unit_test(test_uint),
 	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_pct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
