@@ -367,6 +367,14 @@ async function scenario(browser) {
 		check(ftp && ftp.severity === 'high', 'SVC-04 found');
 		await owner.getByRole('tab', { name: /Voor IT/ }).click();
 		await owner.locator('[role=tabpanel] .finding', { hasText: ftp.title }).first().waitFor();
+		// Its evidence holds the FTP server's reply, HTML included: shown as
+		// text, never as markup.
+		const evil = '<img src=x onerror="window.__x=3">&amp;';
+		check((ftp.evidence || '').includes(evil), `the evidence has the server's reply: ${ftp.evidence}`);
+		const ev = owner.locator('[role=tabpanel] .finding', { hasText: ftp.title }).first().locator('.evidence');
+		check((await ev.textContent()).includes(evil), 'the evidence is shown literally');
+		const st = await owner.evaluate(() => ({ imgs: document.querySelectorAll('img').length, x: typeof window.__x }));
+		check(st.imgs === 0 && st.x === 'undefined', `HTML in the evidence became markup: ${JSON.stringify(st)}`);
 		// A title from the API is on the page, and the tips are shown.
 		await owner.getByRole('tab', { name: /Voor IT/ }).click();
 		const withTip = api.find((f) => f.tip);

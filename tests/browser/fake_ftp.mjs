@@ -1,6 +1,7 @@
 // fake_ftp.mjs: a tiny FTP server on 127.0.0.1:PORT that lets anyone log in
 // anonymously (220 banner, 331, 230): something for the dashboard test's
-// scan of 127.0.0.1 to find (SVC-04, high). It never stores anything.
+// scan of 127.0.0.1 to find (SVC-04, high), with HTML in its 230 reply
+// (the evidence) to prove it is shown as text. It never stores anything.
 import net from 'node:net';
 
 const s = net.createServer((c) => {
@@ -13,7 +14,9 @@ const s = net.createServer((c) => {
 			const line = buf.slice(0, i).trim(); buf = buf.slice(i + 1);
 			const cmd = line.split(' ')[0].toUpperCase();
 			if (cmd === 'USER') c.write('331 Please specify the password.\r\n');
-			else if (cmd === 'PASS') c.write('230 Login successful.\r\n');
+			// The reply carries HTML: it ends up in the finding's evidence,
+			// which the dashboard must show as text (dashboard.spec.mjs).
+			else if (cmd === 'PASS') c.write('230 Login successful. <img src=x onerror="window.__x=3">&amp;\r\n');
 			else if (cmd === 'QUIT') { c.end('221 Goodbye.\r\n'); }
 			else c.write('502 Command not implemented.\r\n');
 		}

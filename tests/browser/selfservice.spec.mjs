@@ -361,6 +361,19 @@ async function scenario(browser) {
 		await op.goto(`/orgs/${orgId}/audit`);
 		await op.getByTestId('audit').waitFor();
 	});
+	await run('the new pages in English', async () => {
+		await co.goto('/account');
+		await co.getByLabel('Taal').selectOption('en');
+		await co.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+		await co.getByRole('heading', { name: 'Two-step sign-in (authenticator app)' }).waitFor();
+		await co.getByRole('heading', { name: 'Where you are signed in' }).waitFor();
+		await co.getByRole('heading', { name: 'API tokens' }).waitFor();
+		await co.goto(`/orgs/${orgId}/audit`);
+		await co.getByRole('heading', { level: 1, name: `Audit log of ${EVIL}` }).waitFor();
+		await co.getByRole('columnheader', { name: 'Who' }).waitFor();
+		await co.getByLabel('Language').selectOption('nl');
+		await co.getByRole('heading', { level: 1, name: `Logboek van ${EVIL}` }).waitFor();
+	});
 	await run('a phone-sized screen (375x667): the new pages have no horizontal scroll', async () => {
 		await co.setViewportSize({ width: 375, height: 667 });
 		for (const p of ['/account', `/orgs/${orgId}/audit`]) {
