@@ -124,6 +124,23 @@ async function escaped(page, text, what) {
 const card = (page, name) => page.getByRole('region', { name });
 const TOTP = /^Aanmelden in twee stappen/;
 
+// Tab until `target` has the focus; every stop shows a focus outline.
+async function tabTo(page, target, what, max = 60) {
+	for (let i = 1; i <= max; i++) {
+		await page.keyboard.press('Tab');
+		const st = await page.evaluate(() => {
+			const e = document.activeElement;
+			if (!e || e === document.body) return null;
+			const cs = getComputedStyle(e);
+			return { outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2, text: (e.textContent || e.getAttribute('aria-label') || e.tagName).trim().slice(0, 40) };
+		});
+		if (!st) continue;
+		check(st.outline, `${what}: no visible focus on "${st.text}"`);
+		if (await target.evaluate((e) => e === document.activeElement)) return i;
+	}
+	throw new Error(`check failed: ${what}: ${max} Tab presses did not reach it`);
+}
+
 // The API as a token holder would use it: node's fetch, no browser.
 async function withToken(token, path = '/api/me') {
 	const r = await fetch(BASE + path, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
@@ -247,6 +264,11 @@ async function scenario(browser) {
 		const token = await tk.getByTestId('token-value').inputValue();
 		check(token.length >= 20, `the token shown: ${token}`);
 		check((await withToken(token)) === 200, 'the token works');
+		// The copy button puts it on the clipboard.
+		await co.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+		await tk.getByRole('button', { name: 'Kopiëren' }).click();
+		await tk.getByText('Gekopieerd.').waitFor();
+		check((await co.evaluate(() => navigator.clipboard.readText())) === token, 'the clipboard holds the token');
 		const row = tk.getByTestId('tokens').getByRole('row', { name: EVIL_TOKEN });
 		await row.waitFor();
 		await escaped(co, EVIL_TOKEN, 'token list');
@@ -361,6 +383,14 @@ async function scenario(browser) {
 		await op.goto(`/orgs/${orgId}/audit`);
 		await op.getByTestId('audit').waitFor();
 	});
+	await run('keyboard: sign-in links and the account actions are reached with Tab, with a visible focus', async () => {
+		await co.goto('/account');
+		await co.getByRole('heading', { level: 1, name: 'Mijn account' }).waitFor();
+		await co.evaluate(() => document.activeElement && document.activeElement.blur());
+		await tabTo(co, card(co, 'Wachtwoord wijzigen').getByLabel('Huidig wachtwoord'), 'account: current password');
+		await tabTo(co, card(co, TOTP).getByRole('button', { name: 'Aanmelden in twee stappen instellen' }), 'account: TOTP set-up');
+		await tabTo(co, card(co, 'API-tokens').getByRole('button', { name: 'Token maken' }), 'account: create token');
+	});
 	await run('the new pages in English', async () => {
 		await co.goto('/account');
 		await co.getByLabel('Taal').selectOption('en');
@@ -384,6 +414,13 @@ async function scenario(browser) {
 			check(sw <= iw, `${p}: ${sw}px wide on a ${iw}px screen`);
 		}
 		await signOut(co);
+		await co.goto('/login');
+		await co.getByRole('heading', { level: 1, name: 'Aanmelden' }).waitFor();
+		await co.evaluate(() => document.activeElement && document.activeElement.blur());
+		await tabTo(co, co.getByRole('link', { name: 'Wachtwoord vergeten?' }), 'sign-in: forgot link');
+		await tabTo(co, co.getByRole('link', { name: 'Nieuw? Meld je bedrijf aan' }), 'sign-in: sign-up link');
+		await co.keyboard.press('Enter');
+		await co.getByRole('heading', { level: 1, name: 'Meld je bedrijf aan' }).waitFor();
 		for (const p of ['/signup', '/forgot', '/reset']) {
 			await co.goto(p);
 			await co.getByRole('heading', { level: 1 }).waitFor();
