@@ -16,7 +16,20 @@ import { join, resolve } from 'node:path';
 import { mailCount, mailTo, totp, wrongTotp } from './mailbox.mjs';
 
 const UI = process.env.UI_DIR || resolve(import.meta.dirname, '../../ui');
-const { chromium } = createRequire(join(UI, 'package.json'))('playwright-core');
+const uiRequire = createRequire(join(UI, 'package.json'));
+const { chromium } = uiRequire('playwright-core');
+const qrcode = uiRequire('qrcode-generator');
+
+// The dark modules of `text` as qr.jsx draws them (4 modules of margin).
+function qrPath(text) {
+	const q = qrcode(0, 'M');
+	q.addData(text, 'Byte');
+	q.make();
+	let d = '';
+	for (let r = 0; r < q.getModuleCount(); r++)
+		for (let c = 0; c < q.getModuleCount(); c++) if (q.isDark(r, c)) d += `M${c + 4} ${r + 4}h1v1h-1z`;
+	return d;
+}
 
 const BASE = process.env.BASE;
 const SHOTS = process.env.SHOTS || '/tmp';
@@ -234,13 +247,19 @@ async function scenario(browser) {
 		await co.getByRole('link', { name: 'Mijn account' }).click();
 		await co.getByRole('heading', { level: 1, name: 'Mijn account' }).waitFor();
 		const tc = card(co, TOTP);
+		const answer = co.waitForResponse((r) => r.url().endsWith('/api/me/totp') && r.request().method() === 'POST');
 		await tc.getByRole('button', { name: 'Aanmelden in twee stappen instellen' }).click();
+		const { otpauth } = await (await answer).json();
 		const qr = tc.getByRole('img', { name: 'QR-code voor je authenticator-app' });
 		await qr.waitFor();
-		const q = await qr.evaluate((e) => ({ tag: e.tagName, n: Number(e.dataset.modules), d: e.querySelector('path').getAttribute('d').length }));
-		check(q.tag === 'svg' && q.n >= 21 && q.d > 1000, `the QR code: ${JSON.stringify(q)}`);
+		const q = await qr.evaluate((e) => ({ tag: e.tagName, n: Number(e.dataset.modules), d: e.querySelector('path').getAttribute('d') }));
+		check(q.tag === 'svg' && q.n >= 21, `the QR code: ${JSON.stringify(q).slice(0, 200)}`);
+		// The picture is the API's otpauth:// URI: the same modules as
+		// qrcode-generator makes of it here.
+		check(q.d === qrPath(otpauth), 'the QR code encodes the otpauth URI');
 		secret = (await tc.getByTestId('totp-secret').textContent()).trim();
 		check(/^[A-Z2-7]{32}$/.test(secret), `the key shown: ${secret}`);
+		check(new URL(otpauth).protocol === 'otpauth:' && new URL(otpauth).searchParams.get('secret') === secret, `the key is the URI's secret: ${otpauth}`);
 		await tc.getByLabel('Code van zes cijfers').fill(wrongTotp(secret));
 		await tc.getByLabel('Huidig wachtwoord').fill(password);
 		await tc.getByRole('button', { name: 'Aanzetten' }).click();
