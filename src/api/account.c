@@ -119,6 +119,9 @@ int account_session_id_ok(const char *id)
 	return id[i] == '\0';
 }
 
+/* A session's id in SQL. */
+#define SESSION_ID "substr(token_hash, 1, " STR(ACCOUNT_SESSION_ID_LEN) ")"
+
 static int session_row(struct buf *out, struct store_stmt *s, void *arg)
 {
 	int r = buf_adds(out, "{\"id\":");
@@ -152,15 +155,11 @@ int tenant_sessions_list(struct store *st, const struct authz_ctx *az, const cha
 	struct store_stmt *s = NULL;
 	int r;
 
-	r = store_prepare(
-	    st,
-	    "SELECT substr(token_hash, 1, " STR(
-		ACCOUNT_SESSION_ID_LEN) "), "
-					"created_at, expires_at, CASE WHEN token_hash = ? THEN 1 "
-					"ELSE 0 END "
-					"FROM sessions WHERE user_id = ? AND expires_at > ? "
-					"ORDER BY created_at DESC, token_hash",
-	    &s);
+	r = store_prepare(st,
+			  "SELECT " SESSION_ID ", created_at, expires_at, CASE WHEN token_hash = ? "
+			  "THEN 1 ELSE 0 END FROM sessions WHERE user_id = ? AND expires_at > ? "
+			  "ORDER BY created_at DESC, token_hash",
+			  &s);
 	if (r == 0)
 		r = bind_current(s, 1, current);
 	if (r == 0)
@@ -188,13 +187,12 @@ int tenant_sessions_end(struct store *st, const struct authz_ctx *az, const char
 	if (r)
 		return r;
 	/* One session by its id, or every one but the caller's. */
-	r = store_prepare(
-	    st,
-	    id ? "DELETE FROM sessions WHERE user_id = ? AND substr(token_hash, 1, " STR(
-		     ACCOUNT_SESSION_ID_LEN) ") = ? RETURNING 1"
-	       : "DELETE FROM sessions WHERE user_id = ? AND token_hash <> "
-		 "COALESCE(?, '') RETURNING 1",
-	    &s);
+	r = store_prepare(st,
+			  id ? "DELETE FROM sessions WHERE user_id = ? AND " SESSION_ID
+			       " = ? RETURNING 1"
+			     : "DELETE FROM sessions WHERE user_id = ? AND token_hash <> "
+			       "COALESCE(?, '') RETURNING 1",
+			  &s);
 	if (r == 0)
 		r = stmt_bind_int64(s, 1, az->user_id);
 	if (r == 0)
@@ -301,6 +299,7 @@ out:
  * "former member". Binds: operator, uid, then ORGS_READ (uid, uid); org;
  * CAN() (operator, uid, uid); limit, offset.
  */
+#define AUDIT_MAY_READ CAN("a.org_id", ORGS_WRITE)
 #define AUDIT_SQL                                                                                  \
 	"SELECT a.id, a.at, a.action, a.object, a.detail, "                                        \
 	"CASE WHEN a.user_id IS NULL THEN 'system' "                                               \
@@ -313,9 +312,7 @@ out:
 	"AND pc.client_org_id = a.org_id) THEN 'partner' "                                         \
 	"ELSE 'former' END, u.email "                                                              \
 	"FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "                                  \
-	"WHERE a.org_id = ? AND " CAN("a.org_id", ORGS_WRITE) " "                                  \
-							      "ORDER BY a.at DESC, a.id DESC "     \
-							      "LIMIT ? OFFSET ?"
+	"WHERE a.org_id = ? AND " AUDIT_MAY_READ " ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?"
 
 const char tenant_audit_sql[] = AUDIT_SQL;
 
