@@ -170,14 +170,15 @@ int auth_totp_disable(struct store *st, int64_t uid, const char *pw, const char 
 
 /*
  * Login attempts per client address: at most limit per window_s seconds
- * (fixed windows), in memory. auth_ratelimit_hit counts one attempt of
+ * (a sliding window: the current fixed window's count plus the previous
+ * one's, weighted by its overlap with the last window_s seconds and
+ * rounded up), in memory. auth_ratelimit_hit counts one attempt of
  * addr at now: 0 when allowed, ERR_PERM when over the limit (not counted).
  * rl NULL allows everything. Thread safe. The table has a fixed size;
  * addresses that share a slot reset each other's count, which errs on the
  * side of allowing.
  */
 struct auth_ratelimit;
-#define AUTH_RATELIMIT_LOGINS 20 /* per address per window */
 #define AUTH_RATELIMIT_WINDOW_S 60
 int auth_ratelimit_new(unsigned limit, int window_s, struct auth_ratelimit **out) WUR;
 void auth_ratelimit_free(struct auth_ratelimit *rl);

@@ -1,8 +1,11 @@
 /*
- * ratelimit.c: login attempts per client address in fixed windows, kept in
- * memory in a fixed-size table (no growth under a flood of addresses: a
- * new address takes over the slot of its hash). Complements the
- * per-account lockout, which alone lets one address try many accounts.
+ * ratelimit.c: login attempts per client address in a sliding window (the
+ * count of the current fixed window plus the previous window's count,
+ * weighted by how much of it still lies within the last window_s
+ * seconds, rounded up), so a burst that straddles a window boundary is
+ * limited like any other. Kept in memory in a fixed-size table (no growth under a flood of
+ * addresses: a new address takes over the slot of its hash). Complements the per-account lockout,
+ * which alone lets one address try many accounts.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,8 +19,9 @@
 
 struct rl_slot {
 	char addr[RL_ADDR_MAX];
-	time_t window;
-	unsigned count;
+	time_t window;	/* start of the current fixed window */
+	unsigned count; /* attempts counted in it */
+	unsigned prev;	/* attempts counted in the window before */
 };
 
 struct auth_ratelimit {
@@ -65,6 +69,7 @@ int auth_ratelimit_hit(struct auth_ratelimit *rl, const char *addr, time_t now)
 {
 	struct rl_slot *s;
 	time_t window;
+	uint64_t left, est;
 	int r = 0;
 
 	if (!rl || !addr)
@@ -72,12 +77,22 @@ int auth_ratelimit_hit(struct auth_ratelimit *rl, const char *addr, time_t now)
 	window = now - now % rl->window_s;
 	pthread_mutex_lock(&rl->mu);
 	s = &rl->slots[slot_of(addr)];
-	if (strncmp(s->addr, addr, sizeof(s->addr)) != 0 || s->window != window) {
+	if (strncmp(s->addr, addr, sizeof(s->addr)) != 0) {
 		str_lcpy(s->addr, addr, sizeof(s->addr));
 		s->window = window;
 		s->count = 0;
+		s->prev = 0;
+	} else if (s->window != window) {
+		s->prev = window - s->window == rl->window_s ? s->count : 0;
+		s->window = window;
+		s->count = 0;
 	}
-	if (s->count >= rl->limit)
+	/* The part of the previous window that is still within the last
+	 * window_s seconds, rounded up so the estimate never undercounts. */
+	left = (uint64_t)(rl->window_s - (now - window));
+	est = s->count +
+	      ((uint64_t)s->prev * left + (uint64_t)rl->window_s - 1) / (uint64_t)rl->window_s;
+	if (est >= rl->limit)
 		r = ERR_PERM;
 	else
 		s->count++;

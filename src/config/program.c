@@ -309,6 +309,15 @@ static const struct config_opt wachter_opts[] = {
      .min = 1,
      .max = 1024,
      .help = "Threads answering web requests."},
+    {.name = "serve.login_rate",
+     .type = CONFIG_INT,
+     W(serve_login_rate),
+     .def = "20",
+     .min = 1,
+     .max = 100000,
+     .help = "Sign-in, sign-up and password-reset attempts allowed per client address in any "
+	     "60 seconds (over it: 429). Behind a reverse proxy every client has the proxy's "
+	     "address: raise it there, and keep the proxy's own limit."},
     {.name = "serve.tls_cert",
      .type = CONFIG_PATH,
      W(serve_tls_cert),

@@ -173,7 +173,7 @@ static int start(struct srv *s, char **cert, char **key)
 	if (r == 0)
 		r = srv_pool_init(s, (int)cfg->serve_threads + 1);
 	if (r == 0)
-		r = auth_ratelimit_new(AUTH_RATELIMIT_LOGINS, AUTH_RATELIMIT_WINDOW_S,
+		r = auth_ratelimit_new((unsigned)cfg->serve_login_rate, AUTH_RATELIMIT_WINDOW_S,
 				       &s->login_rl);
 	if (r == 0)
 		r = api_scanq_new(cfg, s->lg, SCAN_WORKERS, &s->scanq);

@@ -313,9 +313,23 @@ static void test_ratelimit(void **state)
 		assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + i), 0);
 	assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + 10), ERR_PERM);
 	assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + 59), ERR_PERM);
-	/* Another address has its own count; the next window starts afresh. */
+	/* Another address has its own count. */
 	assert_int_equal(auth_ratelimit_hit(rl, "2001:db8::1", t + 10), 0);
-	assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + 60), 0);
+	/* The next window still carries the last one's attempts, fading out
+	 * over its length: at t+60 all 3 count, at t+90 half (2, rounded up). */
+	assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + 60), ERR_PERM);
+	assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + 90), 0);
+	assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + 91), ERR_PERM);
+	/* Two quiet windows later nothing is left. */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(auth_ratelimit_hit(rl, "192.0.2.1", t + 240 + i), 0);
+	/* A burst straddling a window boundary: 2 before, 1 after, the 4th
+	 * within three seconds is refused (fixed windows allowed 2 + 3). */
+	assert_int_equal(auth_ratelimit_hit(rl, "198.51.100.7", t + 358), 0);
+	assert_int_equal(auth_ratelimit_hit(rl, "198.51.100.7", t + 359), 0);
+	assert_int_equal(auth_ratelimit_hit(rl, "198.51.100.7", t + 360), 0);
+	assert_int_equal(auth_ratelimit_hit(rl, "198.51.100.7", t + 361), ERR_PERM);
+	assert_int_equal(auth_ratelimit_hit(rl, "198.51.100.7", t + 362), ERR_PERM);
 	assert_int_equal(auth_ratelimit_hit(NULL, "192.0.2.1", t), 0);
 	assert_int_equal(auth_ratelimit_hit(rl, NULL, t), 0);
 	auth_ratelimit_free(rl);
