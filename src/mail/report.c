@@ -345,7 +345,6 @@ int dnsmail_cli(int argc, char **argv)
 	struct logger lg;
 	struct buf out = BUF_INIT;
 	int json = 0, ch, r;
-	char *end;
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
@@ -361,8 +360,7 @@ int dnsmail_cli(int argc, char **argv)
 			o.ca_file = optarg;
 			break;
 		case 't':
-			o.timeout_ms = (int)strtol(optarg, &end, 10);
-			if (*end || o.timeout_ms < 1 || o.timeout_ms > 600000)
+			if (cli_uint(optarg, 1, 600000, &o.timeout_ms))
 				return usage();
 			break;
 		case 'n':

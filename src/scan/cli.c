@@ -77,17 +77,6 @@ struct scan_args {
 	enum check_lang lang;
 };
 
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (!*s || *end || v < lo || v > hi)
-		return ERR_INVAL;
-	*out = (int)v;
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct scan_args *a)
 {
 	int i;
@@ -115,17 +104,17 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		} else if ((v = cli_opt_value(argc, argv, &i, "--resolver", NULL))) {
 			a->resolver = v;
 		} else if ((v = cli_opt_value(argc, argv, &i, "--timeout", NULL))) {
-			if (parse_int(v, 1, 600000, &a->o.timeout_ms))
+			if (cli_uint(v, 1, 600000, &a->o.timeout_ms))
 				return fprintf(stderr, "wachter scan: bad --timeout '%s'\n", v), 2;
 		} else if ((v = cli_opt_value(argc, argv, &i, "--concurrency", NULL))) {
-			if (parse_int(v, 1, 65536, &a->o.concurrency))
+			if (cli_uint(v, 1, 65536, &a->o.concurrency))
 				return fprintf(stderr, "wachter scan: bad --concurrency '%s'\n", v),
 				       2;
 		} else if ((v = cli_opt_value(argc, argv, &i, "--rate", NULL))) {
-			if (parse_int(v, 0, 1000000, &a->o.rate_per_target))
+			if (cli_uint(v, 0, 1000000, &a->o.rate_per_target))
 				return fprintf(stderr, "wachter scan: bad --rate '%s'\n", v), 2;
 		} else if ((v = cli_opt_value(argc, argv, &i, "--retries", NULL))) {
-			if (parse_int(v, 0, 5, &a->o.retries))
+			if (cli_uint(v, 0, 5, &a->o.retries))
 				return fprintf(stderr, "wachter scan: bad --retries '%s'\n", v), 2;
 		} else if ((v = cli_opt_value(argc, argv, &i, "--trust-anchor", NULL))) {
 			a->o.trust_anchor = v;

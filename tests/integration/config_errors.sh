@@ -102,4 +102,18 @@ if [ "$rc" -ne 2 ] || [ "$(cat "$tmp/err")" != "environment variable WACHTER_SCA
 	fail=1
 fi
 
+# Command-line numbers: digits only and within range; a value that would
+# wrap around an int (2^32 + 1) is refused, not taken as 1. Nothing is
+# scanned: the bad option stops the command before any target is read.
+for cmd in scan domain tls web; do
+	for v in 4294967297 +5 " 5" 5x 0 600001; do
+		"$WACHTER" "$cmd" --timeout "$v" 127.0.0.1 >/dev/null 2>&1
+		rc=$?
+		if [ "$rc" -ne 2 ]; then
+			echo "FAIL $cmd --timeout '$v': status $rc (want 2)"
+			fail=1
+		fi
+	done
+done
+
 exit $fail
