@@ -74,6 +74,14 @@ int auth_base32_decode(const char *s, size_t len, uint8_t *out, size_t outsize, 
  */
 int auth_totp_code(const uint8_t *key, size_t keylen, time_t t, uint32_t *code) WUR;
 int auth_totp_check(const char *secret_b32, const char *code, size_t len, time_t t) WUR;
+/*
+ * auth_totp_verify: auth_totp_check that also gives the time step
+ * (unix time / 30) the code belongs to, for the replay guard: a code is
+ * accepted once, and only for a step later than the last one accepted
+ * (RFC 6238 section 5.2; users.totp_last_step). step may be NULL.
+ */
+int auth_totp_verify(const char *secret_b32, const char *code, size_t len, time_t t,
+		     int64_t *step) WUR;
 /* auth_totp_secret_new: 20 random bytes in base32. */
 void auth_totp_secret_new(char out[AUTH_TOTP_SECRET_SIZE]);
 
@@ -159,7 +167,9 @@ int auth_reset_confirm(struct store *st, const char *token, const char *pw, time
  * base32 characters, from auth_totp_secret_new) once the current password
  * and a code from the authenticator (6 digits at now) both check out;
  * auth_totp_disable removes it after the same checks against the stored
- * secret. ERR_AUTH when the password or code is wrong, ERR_INVAL for a
+ * secret. A code counts once (auth_totp_verify): enabling records its
+ * step, disabling clears the secret and the step together. ERR_AUTH when
+ * the password or code is wrong or the code was used already, ERR_INVAL for a
  * malformed secret, ERR_EXISTS when enabling over an active secret,
  * ERR_NOTFOUND when disabling with none, ERR_DB.
  */
@@ -167,6 +177,13 @@ int auth_totp_enable(struct store *st, int64_t uid, const char *pw, const char *
 		     const char *code, time_t now) WUR;
 int auth_totp_disable(struct store *st, int64_t uid, const char *pw, const char *code,
 		      time_t now) WUR;
+/*
+ * auth_totp_accept: record step as the last one accepted for user uid
+ * while secret is still theirs, in one conditional UPDATE: 0 when step is
+ * later than the stored one, ERR_AUTH when not (a replay), ERR_DB.
+ * Enable and disable apply the same guard in their own statements.
+ */
+int auth_totp_accept(struct store *st, int64_t uid, const char *secret, int64_t step) WUR;
 
 /*
  * Login attempts per client address: at most limit per window_s seconds

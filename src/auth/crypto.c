@@ -153,12 +153,13 @@ int auth_totp_code(const uint8_t *key, size_t keylen, time_t t, uint32_t *code)
 	return 0;
 }
 
-int auth_totp_check(const char *secret_b32, const char *code, size_t len, time_t t)
+int auth_totp_verify(const char *secret_b32, const char *code, size_t len, time_t t, int64_t *step)
 {
 	uint8_t key[64];
 	size_t keylen = 0, i;
 	uint32_t want = 0, got;
-	int r, d, ok = 0;
+	int64_t match = -1;
+	int r, d;
 
 	if (len != 6)
 		return ERR_AUTH;
@@ -172,14 +173,25 @@ int auth_totp_check(const char *secret_b32, const char *code, size_t len, time_t
 		mem_zero(key, sizeof(key));
 		return ERR_PARSE;
 	}
-	/* One step of clock skew either way; all three computed regardless. */
+	/* One step of clock skew either way; all three computed regardless.
+	 * Should two steps share the code, the later one counts (the replay
+	 * guard then refuses more, never less). */
 	for (d = -1; d <= 1; d++) {
 		r = auth_totp_code(key, keylen, t + d * 30, &got);
 		if (r == 0 && got == want)
-			ok = 1;
+			match = (int64_t)(t / 30) + d;
 	}
 	mem_zero(key, sizeof(key));
-	return ok ? 0 : ERR_AUTH;
+	if (match < 0)
+		return ERR_AUTH;
+	if (step)
+		*step = match;
+	return 0;
+}
+
+int auth_totp_check(const char *secret_b32, const char *code, size_t len, time_t t)
+{
+	return auth_totp_verify(secret_b32, code, len, t, NULL);
 }
 
 void auth_totp_secret_new(char out[AUTH_TOTP_SECRET_SIZE])

@@ -190,8 +190,18 @@ int auth_login(struct store *st, const char *email, const char *pw, const char *
 		mem_zero(&lr, sizeof(lr));
 		return ERR_PERM;
 	}
-	if (r == 0 && lr.totp[0])
-		r = totp ? auth_totp_check(lr.totp, totp, strlen(totp), now) : ERR_AUTH;
+	if (r == 0 && lr.totp[0]) {
+		int64_t step = 0;
+
+		r = totp ? auth_totp_verify(lr.totp, totp, strlen(totp), now, &step) : ERR_AUTH;
+		/* Accepted once: a replayed code (or an older one) fails. */
+		if (r == 0)
+			r = auth_totp_accept(st, lr.id, lr.totp, step);
+		if (r == ERR_DB) {
+			mem_zero(&lr, sizeof(lr));
+			return r;
+		}
+	}
 	if (r) {
 		int r2 = login_failed(st, lr.id, lr.fails, now);
 

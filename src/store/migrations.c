@@ -299,10 +299,20 @@ static const char m3_postgres[] =
     "DROP INDEX findings_scan;\n"
     "CREATE INDEX scans_org_id ON scans (org_id, id DESC);\n";
 
+/*
+ * 4: the TOTP replay guard (RFC 6238 section 5.2): the time step (unix
+ * time / 30) of the last code accepted for the user, NULL for none. A
+ * code is accepted only for a later step (src/auth/totp_enrol.c).
+ */
+static const char m4_sqlite[] = "ALTER TABLE users ADD COLUMN totp_last_step INTEGER;\n";
+
+static const char m4_postgres[] = "ALTER TABLE users ADD COLUMN totp_last_step BIGINT;\n";
+
 static const struct store_migration migrations[] = {
     {1, "initial_schema", m1_sqlite, m1_postgres},
     {2, "platform_users_tenants", m2_sqlite, m2_postgres},
     {3, "api_list_indexes", m3_sqlite, m3_postgres},
+    {4, "totp_last_step", m4_sqlite, m4_postgres},
 };
 
 const struct store_migration *store_migrations(size_t *n)

@@ -268,6 +268,82 @@ static void test_password_reset(void **state)
 	store_close(st);
 }
 
+/* 1 when users.totp_last_step of uid is NULL, 0 when set. */
+static int query_null(struct store *st, int64_t uid)
+{
+	struct store_stmt *s = NULL;
+	int v;
+
+	assert_int_equal(store_prepare(st,
+				       "SELECT CASE WHEN totp_last_step IS NULL THEN 1 ELSE 0 END "
+				       "FROM users WHERE id = ?",
+				       &s),
+			 0);
+	assert_int_equal(stmt_bind_int64(s, 1, uid), 0);
+	assert_int_equal(stmt_step(s), STORE_ROW);
+	v = (int)stmt_column_int64(s, 0);
+	stmt_finalize(s);
+	return v;
+}
+
+/* RFC 6238 section 5.2: a code is accepted once, and never one of a step
+ * before the last accepted one. */
+static void test_totp_replay(void **state)
+{
+	struct store *st = mem_store();
+	struct store_stmt *s = NULL;
+	const uint8_t *key = (const uint8_t *)"12345678901234567890";
+	char secret[64], code[8], older[8];
+	struct auth_login lg;
+	time_t now = 1800000000;
+	int64_t id = 0, step = -1;
+	uint32_t c;
+
+	(void)state;
+	assert_int_equal(auth_user_create(st, "p@b.nl", "0123456789ab", 0, &id), 0);
+	assert_int_equal(auth_base32_encode(key, 20, secret, sizeof(secret)), 0);
+	assert_int_equal(store_prepare(st, "UPDATE users SET totp_secret = ? WHERE id = ?", &s), 0);
+	assert_int_equal(stmt_bind_text(s, 1, secret), 0);
+	assert_int_equal(stmt_bind_int64(s, 2, id), 0);
+	assert_int_equal(stmt_step(s), STORE_DONE);
+	stmt_finalize(s);
+	assert_int_equal(query_null(st, id), 1);
+
+	/* The step a code belongs to, also one step of skew away. */
+	assert_int_equal(auth_totp_code(key, 20, now - 30, &c), 0);
+	snprintf(older, sizeof(older), "%06u", c);
+	assert_int_equal(auth_totp_verify(secret, older, 6, now, &step), 0);
+	assert_int_equal(step, now / 30 - 1);
+	assert_int_equal(auth_totp_code(key, 20, now, &c), 0);
+	snprintf(code, sizeof(code), "%06u", c);
+	assert_int_equal(auth_totp_verify(secret, code, 6, now, &step), 0);
+	assert_int_equal(step, now / 30);
+
+	/* Same code twice: the second is refused, also seconds later. */
+	assert_int_equal(auth_login(st, "p@b.nl", "0123456789ab", code, now, &lg), 0);
+	assert_int_equal(query_null(st, id), 0);
+	assert_int_equal(auth_login(st, "p@b.nl", "0123456789ab", code, now, &lg), ERR_AUTH);
+	assert_int_equal(auth_login(st, "p@b.nl", "0123456789ab", code, now + 20, &lg), ERR_AUTH);
+	/* The older step's code, still inside the skew window: refused. */
+	assert_int_equal(auth_login(st, "p@b.nl", "0123456789ab", older, now, &lg), ERR_AUTH);
+	/* The next step's code is accepted, once. */
+	assert_int_equal(auth_totp_code(key, 20, now + 30, &c), 0);
+	snprintf(code, sizeof(code), "%06u", c);
+	assert_int_equal(auth_login(st, "p@b.nl", "0123456789ab", code, now + 30, &lg), 0);
+	assert_int_equal(auth_login(st, "p@b.nl", "0123456789ab", code, now + 31, &lg), ERR_AUTH);
+
+	/* The guard itself: two acceptances of one step, only the first
+	 * changes the row (what two parallel sign-ins would race for); a
+	 * secret that is no longer the user's is refused too. */
+	assert_int_equal(auth_totp_accept(st, id, secret, now / 30 + 5), 0);
+	assert_int_equal(auth_totp_accept(st, id, secret, now / 30 + 5), ERR_AUTH);
+	assert_int_equal(auth_totp_accept(st, id, secret, now / 30 + 4), ERR_AUTH);
+	assert_int_equal(auth_totp_accept(st, id, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", now / 30 + 6),
+			 ERR_AUTH);
+	assert_int_equal(auth_totp_accept(st, id, secret, now / 30 + 6), 0);
+	store_close(st);
+}
+
 static void test_totp_enrolment(void **state)
 {
 	struct store *st = mem_store();
@@ -293,10 +369,27 @@ static void test_totp_enrolment(void **state)
 	assert_int_equal(auth_totp_enable(st, id, "0123456789ab", secret, code, now), 0);
 	assert_int_equal(auth_totp_enable(st, id, "0123456789ab", secret, code, now), ERR_EXISTS);
 	assert_int_equal(auth_login(st, "e@b.nl", "0123456789ab", NULL, now, &lg), ERR_AUTH);
-	assert_int_equal(auth_login(st, "e@b.nl", "0123456789ab", code, now, &lg), 0);
-	assert_int_equal(auth_totp_disable(st, id, "0123456789ab", "12345x", now), ERR_AUTH);
-	assert_int_equal(auth_totp_disable(st, id, "0123456789ab", code, now), 0);
-	assert_int_equal(auth_login(st, "e@b.nl", "0123456789ab", NULL, now, &lg), 0);
+	/* The code that switched it on was used: not for signing in too. */
+	assert_int_equal(auth_login(st, "e@b.nl", "0123456789ab", code, now, &lg), ERR_AUTH);
+	assert_int_equal(auth_totp_code(key, keylen, now + 30, &c), 0);
+	snprintf(code, sizeof(code), "%06u", c);
+	assert_int_equal(auth_login(st, "e@b.nl", "0123456789ab", code, now + 30, &lg), 0);
+	assert_int_equal(auth_totp_disable(st, id, "0123456789ab", "12345x", now + 30), ERR_AUTH);
+	/* Nor can the sign-in's code switch it off. */
+	assert_int_equal(auth_totp_disable(st, id, "0123456789ab", code, now + 30), ERR_AUTH);
+	assert_int_equal(auth_totp_code(key, keylen, now + 60, &c), 0);
+	snprintf(code, sizeof(code), "%06u", c);
+	assert_int_equal(auth_totp_disable(st, id, "0123456789ab", code, now + 60), 0);
+	assert_int_equal(auth_login(st, "e@b.nl", "0123456789ab", NULL, now + 60, &lg), 0);
+	/* Off clears the step with the secret: a new secret starts afresh,
+	 * even within the same 30 seconds. */
+	assert_int_equal(query_null(st, id), 1);
+	auth_totp_secret_new(secret);
+	assert_int_equal(auth_base32_decode(secret, 32, key, sizeof(key), &keylen), 0);
+	assert_int_equal(auth_totp_code(key, keylen, now + 60, &c), 0);
+	snprintf(code, sizeof(code), "%06u", c);
+	assert_int_equal(auth_totp_enable(st, id, "0123456789ab", secret, code, now + 60), 0);
+	assert_int_equal(query_null(st, id), 0);
 	store_close(st);
 }
 
@@ -348,6 +441,7 @@ int main(void)
 	    cmocka_unit_test(test_ratelimit),
 	    cmocka_unit_test(test_password_reset),
 	    cmocka_unit_test(test_totp_enrolment),
+	    cmocka_unit_test(test_totp_replay),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

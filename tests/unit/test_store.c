@@ -68,7 +68,7 @@ static struct store *open_migrated(const char *name, char *path, size_t psize)
 
 	assert_int_equal(store_migrate(st, &from, &to), 0);
 	assert_int_equal(from, 0);
-	assert_int_equal(to, 3);
+	assert_int_equal(to, 4);
 	return st;
 }
 
@@ -327,15 +327,16 @@ static void test_status(void **state)
 	assert_int_equal(store_status(st, &b), 0);
 	assert_non_null(strstr(b.ptr, "backend: sqlite\n"));
 	assert_non_null(strstr(b.ptr, path));
-	assert_non_null(strstr(b.ptr, "schema version: 0 (latest known: 3)\n"));
-	assert_non_null(strstr(b.ptr, "pending migrations: 3\n  1 initial_schema\n  2 "
-				      "platform_users_tenants\n  3 api_list_indexes\n"));
+	assert_non_null(strstr(b.ptr, "schema version: 0 (latest known: 4)\n"));
+	assert_non_null(strstr(b.ptr, "pending migrations: 4\n  1 initial_schema\n  2 "
+				      "platform_users_tenants\n  3 api_list_indexes\n"
+				      "  4 totp_last_step\n"));
 	assert_non_null(strstr(b.ptr, "journal mode: wal\n"));
 	buf_reset(&b);
 
 	assert_int_equal(store_migrate(st, NULL, NULL), 0);
 	assert_int_equal(store_status(st, &b), 0);
-	assert_non_null(strstr(b.ptr, "schema version: 3 (latest known: 3)\n"));
+	assert_non_null(strstr(b.ptr, "schema version: 4 (latest known: 4)\n"));
 	assert_non_null(strstr(b.ptr, "state: up to date\npending migrations: 0\n"));
 	assert_null(strstr(b.ptr, "initial_schema"));
 	buf_release(&b);
@@ -480,9 +481,9 @@ static void test_newer_database_refused(void **state)
 	assert_non_null(strstr(store_errmsg(st), "newer"));
 	assert_int_equal(store_schema_version(st, &cur, &latest), 0);
 	assert_int_equal(cur, 99);
-	assert_int_equal(latest, 3);
+	assert_int_equal(latest, 4);
 	assert_int_equal(store_status(st, &b), 0);
-	assert_non_null(strstr(b.ptr, "schema version: 99 (latest known: 3)\n"));
+	assert_non_null(strstr(b.ptr, "schema version: 99 (latest known: 4)\n"));
 	assert_non_null(strstr(b.ptr, "NEWER"));
 	after = snapshot(st);
 	assert_string_equal(before, after);
@@ -529,7 +530,7 @@ static void test_concurrent_migrate(void **state)
 		assert_int_equal(pthread_join(tid[i], NULL), 0);
 		assert_int_equal(t[i].r, 0);
 	}
-	assert_int_equal(query_int(st, "SELECT COUNT(*) FROM schema_version"), 3);
+	assert_int_equal(query_int(st, "SELECT COUNT(*) FROM schema_version"), 4);
 	store_close(st);
 }
 
@@ -688,7 +689,7 @@ static void test_readonly(void **state)
 	st = open_migrated("ro.db", path, sizeof(path));
 	store_close(st);
 	assert_int_equal(store_open(path, &ro, NULL, &st), 0);
-	assert_int_equal(query_int(st, "SELECT COUNT(*) FROM schema_version"), 3);
+	assert_int_equal(query_int(st, "SELECT COUNT(*) FROM schema_version"), 4);
 	assert_int_equal(store_exec(st, "INSERT INTO organisations (name) VALUES ('x')"), ERR_DB);
 	assert_non_null(strstr(store_errmsg(st), "readonly"));
 	store_close(st);
@@ -936,13 +937,13 @@ static void test_cmd_migrate_status(void **state)
 	buf_reset(&b);
 
 	assert_int_equal(store_cmd_migrate(path, NULL, NULL, &b), 0);
-	assert_non_null(strstr(b.ptr, "migrated from schema version 0 to 3\n"));
+	assert_non_null(strstr(b.ptr, "migrated from schema version 0 to 4\n"));
 	buf_reset(&b);
 	assert_int_equal(store_cmd_migrate(path, NULL, NULL, &b), 0);
-	assert_non_null(strstr(b.ptr, "is up to date at schema version 3\n"));
+	assert_non_null(strstr(b.ptr, "is up to date at schema version 4\n"));
 	buf_reset(&b);
 	assert_int_equal(store_cmd_status(path, NULL, NULL, &b), 0);
-	assert_non_null(strstr(b.ptr, "schema version: 3 (latest known: 3)\nstate: up to date\n"));
+	assert_non_null(strstr(b.ptr, "schema version: 4 (latest known: 4)\nstate: up to date\n"));
 	buf_reset(&b);
 
 	/* newer than we know: both refuse, status still reports */
@@ -950,7 +951,7 @@ static void test_cmd_migrate_status(void **state)
 	exec_ok(st, "INSERT INTO schema_version VALUES (7, 'future', '2030-01-01T00:00:00Z')");
 	store_close(st);
 	assert_int_equal(store_cmd_status(path, NULL, NULL, &b), ERR_RANGE);
-	assert_non_null(strstr(b.ptr, "schema version: 7 (latest known: 3)\n"));
+	assert_non_null(strstr(b.ptr, "schema version: 7 (latest known: 4)\n"));
 	buf_reset(&b);
 	assert_int_equal(store_cmd_migrate(path, NULL, NULL, &b), ERR_RANGE);
 	assert_non_null(strstr(b.ptr, "error: database schema version 7 is newer"));
