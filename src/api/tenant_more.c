@@ -425,8 +425,26 @@ int tenant_me(struct store *st, const struct authz_ctx *az, struct buf *out)
 	if (r == 0)
 		r = add_str(out, "email", az->email, 1);
 	if (r == 0)
-		r = buf_addf(out,
-			     ",\"operator\":%s,\"memberships\":", az->operator? "true" : "false");
+		r = buf_addf(out, ",\"operator\":%s", az->operator? "true" : "false");
+	/* Whether the second factor is on (the account page offers to set it
+	 * up or to switch it off); the secret itself never leaves. */
+	if (r == 0)
+		r = store_prepare(
+		    st,
+		    "SELECT CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END FROM users "
+		    "WHERE id = ?",
+		    &s);
+	if (r == 0)
+		r = stmt_bind_int64(s, 1, az->user_id);
+	if (r == 0)
+		r = stmt_step(s);
+	if (r == STORE_ROW)
+		r = buf_addf(out, ",\"totp\":%s,\"memberships\":",
+			     stmt_column_int64(s, 0) == 1 ? "true" : "false");
+	else if (r == STORE_DONE)
+		r = ERR_AUTH;
+	stmt_finalize(s);
+	s = NULL;
 	if (r == 0)
 		r = store_prepare(st,
 				  "SELECT m.org_id, o.name, m.role FROM memberships m JOIN "

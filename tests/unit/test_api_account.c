@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -447,6 +448,77 @@ static void test_password(void **state)
 	store_close(f.st);
 }
 
+/* ------------------------------------------------------------- TOTP */
+
+/* The 6-digit code of base32 secret at t. */
+static void code_at(const char *secret, time_t t, char code[8])
+{
+	uint8_t key[64];
+	size_t keylen = 0;
+	uint32_t c = 0;
+
+	assert_int_equal(auth_base32_decode(secret, strlen(secret), key, sizeof(key), &keylen), 0);
+	assert_int_equal(auth_totp_code(key, keylen, t, &c), 0);
+	snprintf(code, 8, "%06u", c);
+}
+
+static int me_totp(struct fx *f, int user)
+{
+	json_t *j = get_json(f, user, "/api/me", 200), *v = json_object_get(j, "totp");
+	int on;
+
+	assert_true(json_is_boolean(v));
+	on = json_is_true(v);
+	assert_non_null(json_object_get(j, "memberships"));
+	assert_null(json_object_get(j, "totp_secret"));
+	json_decref(j);
+	return on;
+}
+
+/* GET /api/me says whether the second factor is on; a code that switched
+ * it on signs in no one, nor switches it off (RFC 6238 section 5.2). */
+static void test_me_totp(void **state)
+{
+	char body[256], code[8], login[256];
+	const char *secret;
+	struct api_resp rs;
+	json_error_t je;
+	json_t *j;
+	struct fx f;
+
+	(void)state;
+	fixture(&f);
+	assert_false(me_totp(&f, U_ADMIN_A));
+	assert_int_equal(call(&f, U_ADMIN_A, "POST", "/api/me/totp", NULL, &rs), 200);
+	j = json_loadb(rs.body.ptr, rs.body.len, 0, &je);
+	api_resp_release(&rs);
+	assert_non_null(j);
+	secret = json_string_value(json_object_get(j, "secret"));
+	assert_non_null(secret);
+	assert_false(me_totp(&f, U_ADMIN_A));
+	code_at(secret, NOW, code);
+	snprintf(body, sizeof(body), "{\"secret\":\"%s\",\"code\":\"%s\",\"password\":\"" PW "\"}",
+		 secret, code);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "POST", "/api/me/totp/enable", body), 204);
+	assert_true(me_totp(&f, U_ADMIN_A));
+	assert_false(me_totp(&f, U_MEMBER_A));
+	/* The same code again: sign-in and switching off are both refused. */
+	snprintf(login, sizeof(login), "{\"email\":\"%s\",\"password\":\"" PW "\",\"totp\":\"%s\"}",
+		 emails[U_ADMIN_A], code);
+	assert_int_equal(status_of(&f, 0, "POST", "/api/session", login), 401);
+	snprintf(body, sizeof(body), "{\"code\":\"%s\",\"password\":\"" PW "\"}", code);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "POST", "/api/me/totp/disable", body), 403);
+	assert_true(me_totp(&f, U_ADMIN_A));
+	/* The next step's code switches it off (the clock is fixed at NOW
+	 * here, and the next step is inside the one step of skew allowed). */
+	code_at(secret, NOW + 30, code);
+	snprintf(body, sizeof(body), "{\"code\":\"%s\",\"password\":\"" PW "\"}", code);
+	assert_int_equal(status_of(&f, U_ADMIN_A, "POST", "/api/me/totp/disable", body), 204);
+	assert_false(me_totp(&f, U_ADMIN_A));
+	json_decref(j);
+	store_close(f.st);
+}
+
 /* ---------------------------------------------------------- audit log */
 
 /* An audit row of org by user (0: system). */
@@ -714,7 +786,7 @@ int main(void)
 	    cmocka_unit_test(test_sessions),	     cmocka_unit_test(test_password),
 	    cmocka_unit_test(test_audit_matrix),     cmocka_unit_test(test_audit_actors),
 	    cmocka_unit_test(test_audit_of_changes), cmocka_unit_test(test_anonymous),
-	    cmocka_unit_test(test_audit_plan),
+	    cmocka_unit_test(test_audit_plan),	     cmocka_unit_test(test_me_totp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
