@@ -581,6 +581,9 @@ static const char *req_accept_language(const struct api_req *rq)
 	return rq ? rq->accept_language : NULL;
 }
 
+/* The link carries the code after '#': a fragment never leaves the
+ * browser, so it reaches no server or proxy log; the reset page reads it
+ * from there and fills it in. */
 int api_mail_reset(struct api_ctx *c, const struct api_req *rq, const char *to, const char *token)
 {
 	struct buf body = BUF_INIT;
@@ -595,17 +598,19 @@ int api_mail_reset(struct api_ctx *c, const struct api_req *rq, const char *to, 
 		r = buf_addf(&body,
 			     "Someone asked to reset the password of your wachter account.\n"
 			     "If that was you, use this code within an hour:\n\n  %s\n\n"
-			     "%s%s%s"
+			     "%s%s%s%s%s"
 			     "If it was not you, ignore this message; nothing changes.\n",
-			     token, base[0] ? "or open " : "", base, base[0] ? "/reset\n\n" : "");
+			     token, base[0] ? "or open " : "", base, base[0] ? "/reset#" : "",
+			     base[0] ? token : "", base[0] ? "\n\n" : "");
 	else
 		r = buf_addf(&body,
 			     "Iemand heeft gevraagd het wachtwoord van je wachter-account te "
 			     "herstellen.\n"
 			     "Was jij dat? Gebruik dan binnen een uur deze code:\n\n  %s\n\n"
-			     "%s%s%s"
+			     "%s%s%s%s%s"
 			     "Was jij het niet? Negeer dan dit bericht; er verandert niets.\n",
-			     token, base[0] ? "of open " : "", base, base[0] ? "/reset\n\n" : "");
+			     token, base[0] ? "of open " : "", base, base[0] ? "/reset#" : "",
+			     base[0] ? token : "", base[0] ? "\n\n" : "");
 	if (r == 0)
 		r = api_mail_queue(c->mailer, "reset", to,
 				   en ? "wachter: reset your password"
