@@ -1,7 +1,11 @@
 // api.js: the JSON API client. Cookies carry the session (HttpOnly, set by
 // POST /api/session); every state-changing request sends the session's CSRF
 // token in X-CSRF-Token, taken from the login answer or, after a reload,
-// from the readable wachter_csrf cookie (docs/server.md).
+// from the readable wachter_csrf cookie (docs/server.md). Every request
+// says the dashboard's chosen language in Accept-Language, so the mails it
+// triggers (invitation, password reset) follow that choice rather than the
+// browser's. Same origin, so no CORS preflight and nothing for the CSP.
+import { initialLang } from './i18n.js';
 
 let csrfToken = null;
 
@@ -21,7 +25,7 @@ function csrfFromCookie() {
 }
 
 export async function api(method, path, body) {
-	const headers = { Accept: 'application/json' };
+	const headers = { Accept: 'application/json', 'Accept-Language': initialLang() };
 	if (body !== undefined) headers['Content-Type'] = 'application/json';
 	if (method !== 'GET' && method !== 'HEAD') {
 		const t = csrfToken || csrfFromCookie();

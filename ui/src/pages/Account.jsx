@@ -10,6 +10,7 @@ import {
 	enableTotp,
 	endOtherSessions,
 	endSession,
+	getMe,
 	listSessions,
 	listTokens,
 	newTotp,
@@ -83,9 +84,22 @@ function TotpCard({ me }) {
 	const [pw, setPw] = useState('');
 	const [dcode, setDcode] = useState('');
 	const [dpw, setDpw] = useState('');
-	const [on, setOn] = useState(me.totp); // undefined when the API does not say
+	// GET /api/me says whether the second factor is on; asked again here,
+	// since the app's copy is from before any change made on this page.
+	// Until it is known neither set-up nor switch-off is offered.
+	const [on, setOn] = useState(typeof me.totp === 'boolean' ? me.totp : undefined);
 	const [msg, setMsg] = useState('');
 	const [err, setErr] = useState('');
+	useEffect(() => {
+		let live = true;
+		getMe().then(
+			(m) => live && typeof m.totp === 'boolean' && setOn(m.totp),
+			() => {},
+		);
+		return () => {
+			live = false;
+		};
+	}, []);
 	const start = async () => {
 		setMsg('');
 		setErr('');
@@ -134,7 +148,7 @@ function TotpCard({ me }) {
 			<p>{t('account.totp.intro')}</p>
 			{on === true && <p data-testid="totp-state">{t('account.totp.on')}</p>}
 			{on === false && <p data-testid="totp-state">{t('account.totp.off')}</p>}
-			{on !== true && !enrol && (
+			{on === false && !enrol && (
 				<button type="button" onClick={start}>
 					{t('account.totp.start')}
 				</button>
@@ -162,8 +176,8 @@ function TotpCard({ me }) {
 					</form>
 				</div>
 			)}
-			{on !== false && !enrol && (
-				<details class="totp-off" open={on === true}>
+			{on === true && !enrol && (
+				<details class="totp-off">
 					<summary>{t('account.totp.disable')}</summary>
 					<form onSubmit={disable} class="grid">
 						<Field label={t('account.totp.code')} id="totp-dcode">
