@@ -133,6 +133,20 @@ async function escaped(page, text, what) {
 	check(r.shown && r.html, `${what}: the literal text is shown as text (${JSON.stringify(r)})`);
 }
 
+// A code the server has not accepted yet. It takes each code once, and
+// only for a step (unix time / 30) after the last one it took (RFC 6238
+// 5.2), allowing one step of clock skew either way. So: the current step,
+// or the next one if the current one was used; if that was used too, wait
+// in node for the clock to reach it (never a timing assertion).
+let lastStep = 0;
+const stepNow = () => Math.floor(Date.now() / 30000);
+async function freshTotp(secret) {
+	const step = Math.max(stepNow(), lastStep + 1);
+	while (step > stepNow() + 1) await new Promise((r) => setTimeout(r, 250));
+	lastStep = step;
+	return totp(secret, step * 30000);
+}
+
 // The account page's cards (sections labelled by their heading).
 const card = (page, name) => page.getByRole('region', { name });
 const TOTP = /^Aanmelden in twee stappen/;
@@ -264,7 +278,7 @@ async function scenario(browser) {
 		await tc.getByLabel('Huidig wachtwoord').fill(password);
 		await tc.getByRole('button', { name: 'Aanzetten' }).click();
 		await tc.getByRole('alert').filter({ hasText: 'De code of het wachtwoord klopt niet.' }).waitFor();
-		await tc.getByLabel('Code van zes cijfers').fill(totp(secret));
+		await tc.getByLabel('Code van zes cijfers').fill(await freshTotp(secret));
 		await tc.getByRole('button', { name: 'Aanzetten' }).click();
 		await tc.getByText('Aanmelden in twee stappen staat aan. Vanaf nu', { exact: false }).waitFor();
 	});
@@ -272,8 +286,25 @@ async function scenario(browser) {
 		await signOut(co);
 		await signIn(co, NEWCO.email, password, wrongTotp(secret));
 		await refused(co);
-		await signIn(co, NEWCO.email, password, totp(secret));
+		await signIn(co, NEWCO.email, password, await freshTotp(secret));
 		await signedIn(co);
+	});
+	await run('a code signs in once: the same code again is refused, a later one works', async () => {
+		// The code just used is of step lastStep, which the server still
+		// takes as current for at least 30 seconds: only the replay guard
+		// refuses it here.
+		const used = totp(secret, lastStep * 30000);
+		await signOut(co);
+		await signIn(co, NEWCO.email, password, used);
+		await refused(co);
+		await signIn(co, NEWCO.email, password, await freshTotp(secret));
+		await signedIn(co);
+	});
+	await run('the account page offers only to switch TOTP off while it is on (after a reload too)', async () => {
+		await co.goto('/account');
+		const tc = card(co, TOTP);
+		await tc.getByText('Aanmelden in twee stappen uitzetten').waitFor();
+		check((await tc.getByRole('button', { name: 'Aanmelden in twee stappen instellen' }).count()) === 0, 'no set-up button while on');
 	});
 	await run('an API token: shown once, listed with its name as text, works, revoked gets 401', async () => {
 		await co.goto('/account');
@@ -300,7 +331,7 @@ async function scenario(browser) {
 		check((await withToken(token)) === 401, 'a revoked token gets 401');
 	});
 	await run('sessions: sign out the other browser', async () => {
-		await signIn(other, NEWCO.email, password, totp(secret));
+		await signIn(other, NEWCO.email, password, await freshTotp(secret));
 		await signedIn(other);
 		await co.reload();
 		const table = card(co, 'Waar je bent aangemeld').getByTestId('sessions');
@@ -350,9 +381,13 @@ async function scenario(browser) {
 		check((await answer()) === 403, 'a wrong code is refused');
 		await wrong.waitFor();
 		check((await co.getByText('Aanmelden in twee stappen staat uit.').count()) === 0, 'still on after a wrong code');
-		await code.fill(totp(secret));
+		await code.fill(await freshTotp(secret));
 		await co.getByRole('button', { name: 'Uitzetten' }).click();
 		await co.getByText('Aanmelden in twee stappen staat uit.').first().waitFor();
+		// Reloaded: only the set-up button, no switch-off form.
+		await co.reload();
+		await tc.getByRole('button', { name: 'Aanmelden in twee stappen instellen' }).waitFor();
+		check((await tc.getByText('Aanmelden in twee stappen uitzetten').count()) === 0, 'no switch-off form while off');
 	});
 	await run('password reset by mail: forgot, the code from the mail, /reset', async () => {
 		await signOut(co);
@@ -369,7 +404,7 @@ async function scenario(browser) {
 		const mail = await mailTo(MAIL_DIR, NEWCO.email);
 		const m = mail.match(/code:\r?\n\r?\n {2}([A-Za-z0-9_-]{16,})\r?\n/);
 		check(m, `a code in the mail: ${mail}`);
-		check(mail.includes(`${BASE}/reset`), 'the mail links to the reset page');
+		check(mail.includes(`${BASE}/reset#${m[1]}\r\n`), 'the mail links to the reset page with the code after #');
 		check(mailCount(MAIL_DIR, 'niemand@nergens.example') === 0, 'no mail to an unknown address');
 		// The code in the link's fragment fills the field.
 		await co.goto(`/reset#${m[1]}`);
@@ -422,6 +457,23 @@ async function scenario(browser) {
 		await co.getByRole('columnheader', { name: 'Who' }).waitFor();
 		await co.getByLabel('Language').selectOption('nl');
 		await co.getByRole('heading', { level: 1, name: `Logboek van ${EVIL}` }).waitFor();
+	});
+	await run("mails follow the dashboard's language, not the browser's (Accept-Language on every API request)", async () => {
+		// `other` is signed out; its browser asks for Dutch (nl-NL).
+		await other.goto('/login');
+		await other.getByLabel('Taal').selectOption('en');
+		await other.getByRole('link', { name: 'Forgot your password?' }).click();
+		await other.getByRole('heading', { level: 1, name: 'Forgot password' }).waitFor();
+		await other.getByLabel('E-mail address').fill(NEWCO.email);
+		const req = other.waitForRequest((r) => r.url().endsWith('/api/password-reset'));
+		await other.getByRole('button', { name: 'Send code' }).click();
+		const lang = (await req).headers()['accept-language'];
+		check(lang === 'en', `Accept-Language of the reset request: ${lang}`);
+		await other.getByText('If an account exists for this address, a mail with a code is on its way.').waitFor();
+		const mail = await mailTo(MAIL_DIR, NEWCO.email);
+		check(/^Subject: wachter: reset your password\r?$/m.test(mail), `an English mail: ${mail.slice(0, 400)}`);
+		check(/^or open .*\/reset#[A-Za-z0-9_-]{43}\r?$/m.test(mail), 'the English mail links to /reset#code');
+		await other.getByLabel('Language').selectOption('nl');
 	});
 	await run('a phone-sized screen (375x667): the new pages have no horizontal scroll', async () => {
 		await co.setViewportSize({ width: 375, height: 667 });
