@@ -263,7 +263,8 @@ struct wachter_config {
 	char scan_user_agent[256];
 	char serve_listen[256];
 	int64_t serve_threads;
-	int64_t serve_login_rate; /* attempts per address per minute */
+	int64_t serve_login_rate;		     /* attempts per address per minute */
+	char serve_trusted_proxies[CONFIG_PATH_MAX]; /* "" = trust no X-Forwarded-For */
 	char serve_tls_cert[CONFIG_PATH_MAX];
 	char serve_tls_key[CONFIG_PATH_MAX];
 	char serve_public_url[CONFIG_PATH_MAX];

@@ -186,6 +186,62 @@ static int validate_mail_from(const void *field, struct buf *err)
 	return reason(err, "expected an e-mail address such as wachter@example.nl");
 }
 
+/* serve.trusted_proxies: empty, or comma-separated IPv4/IPv6 addresses and
+ * CIDR blocks with their host bits zero (the server parses the same list
+ * in src/server/proxy.c; at most 64 entries). */
+static int validate_trusted_proxies(const void *field, struct buf *err)
+{
+	const char *s = field, *end;
+	char tmp[INET6_ADDRSTRLEN + 5], *slash, *e;
+	unsigned char a[16];
+	size_t len, n = 0;
+	unsigned long bits, maxbits, i;
+	int v6;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return 0;
+	for (;;) {
+		end = strchr(s, ',');
+		len = end ? (size_t)(end - s) : strlen(s);
+		while (len && (*s == ' ' || *s == '\t')) {
+			s++;
+			len--;
+		}
+		while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		if (len == 0 || len >= sizeof(tmp) || ++n > 64)
+			goto bad;
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+		slash = strchr(tmp, '/');
+		if (slash)
+			*slash = '\0';
+		v6 = strchr(tmp, ':') != NULL;
+		if (inet_pton(v6 ? AF_INET6 : AF_INET, tmp, a) != 1)
+			goto bad;
+		maxbits = v6 ? 128 : 32;
+		bits = maxbits;
+		if (slash) {
+			if (!isdigit((unsigned char)slash[1]) || strlen(slash + 1) > 3)
+				goto bad;
+			bits = strtoul(slash + 1, &e, 10);
+			if (*e || bits > maxbits)
+				goto bad;
+		}
+		for (i = bits; i < maxbits; i++)
+			if (a[i / 8] & (0x80u >> (i % 8)))
+				goto bad;
+		if (!end)
+			return 0;
+		s = end + 1;
+	}
+bad:
+	return reason(err, "expected IP addresses or CIDR blocks (host bits zero) separated by "
+			   "commas, such as 127.0.0.1,10.0.0.0/8,::1");
+}
+
 /* serve.security_contact: empty, mailto:ADDRESS or https://URL. */
 static int validate_security_contact(const void *field, struct buf *err)
 {
@@ -316,8 +372,17 @@ static const struct config_opt wachter_opts[] = {
      .min = 1,
      .max = 100000,
      .help = "Sign-in, sign-up and password-reset attempts allowed per client address in any "
-	     "60 seconds (over it: 429). Behind a reverse proxy every client has the proxy's "
-	     "address: raise it there, and keep the proxy's own limit."},
+	     "60 seconds (over it: 429). Behind a reverse proxy set serve.trusted_proxies, or "
+	     "every client has the proxy's address."},
+    {.name = "serve.trusted_proxies",
+     .type = CONFIG_STR,
+     W(serve_trusted_proxies),
+     .def = "",
+     .validate = validate_trusted_proxies,
+     .help = "Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: IP "
+	     "addresses or CIDR blocks separated by commas, such as 127.0.0.1,::1. The client "
+	     "is then the rightmost X-Forwarded-For address that is not one of them (access "
+	     "log, sign-in limit). Empty trusts no proxy: the client is the TCP peer."},
     {.name = "serve.tls_cert",
      .type = CONFIG_PATH,
      W(serve_tls_cert),

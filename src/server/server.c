@@ -117,6 +117,7 @@ struct req_state {
 	unsigned status;
 	size_t resp_len;
 	int64_t t0;
+	struct srv_client client; /* set with started */
 };
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
@@ -199,8 +200,7 @@ static enum MHD_Result dispatch(struct srv *s, struct MHD_Connection *con, struc
 	struct api_ctx ctx;
 	const char *q = memchr(st->uri, '?', st->uri_len);
 	size_t plen = q ? (size_t)(q - st->uri) : st->uri_len;
-	const union MHD_ConnectionInfo *ci;
-	char path[SERVER_URI_MAX + 1], remote[INET6_ADDRSTRLEN] = "-";
+	char path[SERVER_URI_MAX + 1];
 	enum MHD_Result ret;
 	int r, slot;
 
@@ -220,9 +220,6 @@ static enum MHD_Result dispatch(struct srv *s, struct MHD_Connection *con, struc
 							 &st->status, &st->resp_len);
 	if (r)
 		return queue_error(s, con, st, 404, "not found");
-	ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr)
-		srv_addr_str(ci->client_addr, remote, sizeof(remote));
 	rq.method = method;
 	rq.path = path;
 	rq.query = q ? q + 1 : "";
@@ -232,7 +229,7 @@ static enum MHD_Result dispatch(struct srv *s, struct MHD_Connection *con, struc
 	rq.session = MHD_lookup_connection_value(con, MHD_COOKIE_KIND, API_SESSION_COOKIE);
 	rq.bearer = bearer_of(MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization"));
 	rq.csrf = MHD_lookup_connection_value(con, MHD_HEADER_KIND, API_CSRF_HEADER);
-	rq.remote = remote;
+	rq.remote = st->client.remote;
 	rq.accept_language = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Accept-Language");
 	slot = pool_get(s);
 	memset(&ctx, 0, sizeof(ctx));
@@ -244,7 +241,8 @@ static enum MHD_Result dispatch(struct srv *s, struct MHD_Connection *con, struc
 	ctx.smtp_url = s->smtp_url;
 	ctx.mail_from = s->mail_from;
 	ctx.mailer = s->mailer;
-	ctx.secure_cookies = s->secure_cookies;
+	/* A trusted proxy that terminated TLS can only add Secure. */
+	ctx.secure_cookies = s->secure_cookies || st->client.https;
 	api_resp_init(&ar);
 	r = api_call(&ctx, rt, &rq, &ar);
 	pool_put(s, slot);
@@ -272,6 +270,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (!st->started) {
 		st->started = 1;
 		str_lcpy(st->method, method, sizeof(st->method));
+		srv_client_of(s, con, &st->client);
 		if (!st->uri)
 			return queue_error(s, con, st, 414, "request-target too long");
 		cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
@@ -297,14 +296,17 @@ static void on_done(void *cls, struct MHD_Connection *con, void **con_cls,
 {
 	struct srv *s = cls;
 	struct req_state *st = *con_cls;
-	const union MHD_ConnectionInfo *ci;
-	char remote[INET6_ADDRSTRLEN] = "-";
+	struct srv_client peer;
+	const struct srv_client *cl;
 
 	if (!st)
 		return;
-	ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr)
-		srv_addr_str(ci->client_addr, remote, sizeof(remote));
+	cl = &st->client;
+	/* A request that never reached on_request: its peer, unforwarded. */
+	if (!st->started) {
+		srv_client_of(NULL, con, &peer);
+		cl = &peer;
+	}
 	/* The path without the query: tokens never go in query strings, but
 	 * filters may name things the log need not keep. */
 	if (st->uri) {
@@ -314,10 +316,12 @@ static void on_done(void *cls, struct MHD_Connection *con, void **con_cls,
 
 		if (buf_add_printable(&p, st->uri, plen > 200 ? 200 : plen) == 0)
 			LOG_INFO(s->lg,
-				 "access remote=%s method=%s path=\"%s\" status=%u bytes=%zu "
+				 "access remote=%s%s%s method=%s path=\"%s\" status=%u bytes=%zu "
 				 "ms=%lld%s",
-				 remote, st->method[0] ? st->method : "-", p.ptr, st->status,
-				 st->resp_len, (long long)(time_now_ms() - st->t0),
+				 cl->remote, strcmp(cl->remote, cl->peer) ? " peer=" : "",
+				 strcmp(cl->remote, cl->peer) ? cl->peer : "",
+				 st->method[0] ? st->method : "-", p.ptr, st->status, st->resp_len,
+				 (long long)(time_now_ms() - st->t0),
 				 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 		buf_release(&p);
 	}
@@ -354,6 +358,8 @@ int srv_start(struct srv *s, const struct sockaddr *sa, const char *cert, const 
 		flags |= MHD_USE_IPv6;
 	if (s->tls)
 		flags |= MHD_USE_TLS;
+	if (srv_proxies_parse(s->cfg->serve_trusted_proxies, &s->proxies) != 0)
+		return ERR_INVAL;
 	if (s->tls)
 		s->d = MHD_start_daemon(
 		    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,

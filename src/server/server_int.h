@@ -6,6 +6,7 @@
 #ifndef WACHTER_SERVER_INT_H
 #define WACHTER_SERVER_INT_H
 
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <sys/socket.h>
@@ -17,9 +18,65 @@
 #include "server/static_int.h"
 
 struct MHD_Daemon;
+struct MHD_Connection;
 struct store;
 struct wachter_config;
 struct logger;
+
+/*
+ * Reverse proxies (proxy.c). serve.trusted_proxies: comma-separated
+ * addresses and CIDR blocks (host bits zero), at most SRV_PROXIES_MAX.
+ * X-Forwarded-For is read only from a peer in that list, walked from the
+ * right over at most SRV_XFF_ENTRIES_MAX entries and SRV_XFF_BYTES_MAX
+ * bytes of at most SRV_XFF_HEADERS_MAX header lines (taken as one list in
+ * order). IPv4-mapped IPv6 addresses count as IPv4.
+ */
+#define SRV_PROXIES_MAX 64
+#define SRV_XFF_BYTES_MAX 1024
+#define SRV_XFF_ENTRIES_MAX 16
+#define SRV_XFF_HEADERS_MAX 8
+
+struct srv_ip {
+	unsigned char a[16]; /* IPv4 in the first 4 bytes */
+	int family;	     /* AF_INET, AF_INET6 */
+};
+
+struct srv_net {
+	struct srv_ip ip;
+	unsigned bits;
+};
+
+struct srv_proxies {
+	struct srv_net net[SRV_PROXIES_MAX];
+	size_t n;
+};
+
+/* The address of a request: remote is the client (from X-Forwarded-For
+ * when the peer is a trusted proxy), peer the TCP peer; https when a
+ * trusted proxy said X-Forwarded-Proto: https. "-" when unknown. */
+struct srv_client {
+	char remote[INET6_ADDRSTRLEN];
+	char peer[INET6_ADDRSTRLEN];
+	int https;
+};
+
+/* srv_proxies_parse: the list s into out ("" = none); ERR_INVAL when an
+ * entry is malformed or there are too many. */
+int srv_proxies_parse(const char *s, struct srv_proxies *out) WUR;
+/* srv_proxies_has: 1 when ip lies in one of the blocks. */
+int srv_proxies_has(const struct srv_proxies *p, const struct srv_ip *ip);
+/* srv_xff_client: the client of the X-Forwarded-For values vals[0..n)
+ * (lens bytes each, no NUL needed): the rightmost entry not in p.
+ * ERR_PARSE when an entry reached is not a bare address, ERR_TOO_BIG over
+ * the caps, ERR_NOTFOUND when every entry is a trusted proxy. */
+int srv_xff_client(const struct srv_proxies *p, const char *const *vals, const size_t *lens,
+		   size_t n, struct srv_ip *out) WUR;
+int srv_ip_of_sockaddr(const struct sockaddr *sa, struct srv_ip *out) WUR;
+void srv_ip_str(const struct srv_ip *ip, char *out, size_t size);
+struct srv;
+/* srv_client_of: the client of the request on con (see struct srv_client);
+ * s NULL: the peer only. */
+void srv_client_of(const struct srv *s, struct MHD_Connection *con, struct srv_client *out);
 
 struct srv {
 	const struct wachter_config *cfg;
@@ -35,6 +92,7 @@ struct srv {
 	struct api_mailer *mailer;
 	int tls;
 	int secure_cookies;
+	struct srv_proxies proxies; /* serve.trusted_proxies */
 	/* store handles, one per request in flight */
 	struct store **pool;
 	int *pool_free;
