@@ -13,6 +13,7 @@
 
 #include "api/api.h"
 #include "auth/auth.h"
+#include "check/check.h"
 #include "core/core.h"
 
 struct store;
@@ -43,6 +44,7 @@ struct tenant_finding_filter {
 	char check[40];	   /* "" = any; a prefix ends in '-' ("TLS-") */
 	unsigned audience; /* enum check_aud bits; 0 = any */
 	int64_t limit, offset;
+	enum check_lang lang; /* of titles and tips (the stored detail stays as it is) */
 };
 
 int tenant_org_level(struct store *st, const struct authz_ctx *az, int64_t org_id,
@@ -90,7 +92,16 @@ int tenant_scans_list(struct store *st, const struct authz_ctx *az, int64_t org_
 #define TENANT_TREND_MAX 12
 #define TENANT_WORST_MAX 5
 int tenant_org_summary(struct store *st, const struct authz_ctx *az, int64_t org_id,
-		       struct buf *out) WUR;
+		       enum check_lang lang, struct buf *out) WUR;
+/* api_req_lang: the language of a request's answer texts from its
+ * Accept-Language (nl unless English is preferred, like the mails). */
+enum check_lang api_req_lang(const struct api_req *rq);
+/* api_json_title: a stored finding title as a JSON string in lang. The
+ * scanner stores "<English check title>[: <detail>]"; when it starts with
+ * the title of d, that part is replaced by d's title in lang, the detail
+ * kept. Any other stored title (an older check title) is written as is. */
+int api_json_title(struct buf *out, const struct check_def *d, const char *stored,
+		   enum check_lang lang) WUR;
 
 /* The SBI sections A..U (data/sectors.tsv): organisations.sector. */
 #define TENANT_SECTORS 21

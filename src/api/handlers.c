@@ -610,6 +610,7 @@ static int list_of_id(struct api_ctx *c, const struct api_req *rq, const struct 
 		     : api_scans_filter(query_of(rq), rq->query_len, &sf, &err);
 	if (query_failed(r, &err, rs, &r))
 		return r;
+	ff.lang = api_req_lang(rq);
 	r = findings ? tenant_findings_list(c->st, az, id, &ff, &rs->body)
 		     : tenant_scans_list(c->st, az, id, &sf, &rs->body);
 	return data_result(r, rs, 200);
@@ -631,7 +632,11 @@ static int h_scans_list(struct api_ctx *c, const struct api_req *rq, const struc
 static int h_summary(struct api_ctx *c, const struct api_req *rq, const struct authz_ctx *az,
 		     struct api_resp *rs)
 {
-	return by_id(c, rq, az, rs, tenant_org_summary);
+	int64_t id;
+
+	if (param_id(rq, &id))
+		return data_result(ERR_NOTFOUND, rs, 0);
+	return data_result(tenant_org_summary(c->st, az, id, api_req_lang(rq), &rs->body), rs, 200);
 }
 
 /* GET /api/aggregates[?sector=X]: associations, insurers and operators. */

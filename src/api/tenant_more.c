@@ -50,6 +50,7 @@ struct check_memo {
 	char id[48];
 	int valid;
 	const struct check_def *d;
+	enum check_lang lang;
 	struct buf tail;
 };
 
@@ -65,7 +66,7 @@ static int memo_fill(struct check_memo *m, const char *check)
 	buf_reset(&m->tail);
 	r = KEY(&m->tail, "tip");
 	if (r == 0)
-		r = add_strv(&m->tail, d ? check_tip(d, LANG_EN) : NULL);
+		r = add_strv(&m->tail, d ? check_tip(d, m->lang) : NULL);
 	if (r == 0 && d) {
 		r = buf_add(&m->tail, ",\"audience\":\"", 13);
 		if (r == 0)
@@ -104,7 +105,7 @@ static int finding_json(struct buf *out, struct store_stmt *s, struct check_memo
 		r = stmt_column_is_null(s, 5) ? buf_add(out, "null", 4)
 					      : api_json_int(out, stmt_column_int64(s, 5));
 	if (r == 0 && (r = KEY(out, "title")) == 0)
-		r = add_strv(out, stmt_column_text(s, 6));
+		r = api_json_title(out, m->d, stmt_column_text(s, 6), m->lang);
 	if (r == 0 && (r = KEY(out, "evidence")) == 0)
 		r = add_strv(out, stmt_column_text(s, 7));
 	return r ? r : buf_add(out, m->tail.ptr, m->tail.len);
@@ -115,7 +116,7 @@ static int finding_json(struct buf *out, struct store_stmt *s, struct check_memo
 static int findings_rows(struct store_stmt *s, const struct tenant_finding_filter *f,
 			 struct buf *out, int64_t *count)
 {
-	struct check_memo m = {.valid = 0};
+	struct check_memo m = {.valid = 0, .lang = f->lang};
 	int64_t skipped = 0, n = 0;
 	int r = buf_addch(out, '[');
 

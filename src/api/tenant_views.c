@@ -147,26 +147,28 @@ int tenant_scans_list(struct store *st, const struct authz_ctx *az, int64_t org_
 
 static int worst_row(struct buf *out, struct store_stmt *s, void *arg)
 {
+	const char *check = stmt_column_text(s, 2);
 	int r = buf_adds(out, "{\"id\":");
 
-	(void)arg;
 	if (r == 0)
 		r = api_json_int(out, stmt_column_int64(s, 0));
 	if (r == 0 && (r = API_KEY(out, "scan_id")) == 0)
 		r = api_json_int(out, stmt_column_int64(s, 1));
 	if (r == 0 && (r = API_KEY(out, "check_id")) == 0)
-		r = api_json_strz(out, stmt_column_text(s, 2));
+		r = api_json_strz(out, check);
 	if (r == 0 && (r = API_KEY(out, "severity")) == 0)
 		r = api_json_strz(out, check_sev_name((enum check_sev)stmt_column_int64(s, 3)));
 	if (r == 0 && (r = API_KEY(out, "title")) == 0)
-		r = api_json_strz(out, stmt_column_text(s, 4));
+		r = api_json_title(out, check ? check_find(check) : NULL, stmt_column_text(s, 4),
+				   *(const enum check_lang *)arg);
 	if (r == 0 && (r = API_KEY(out, "target")) == 0)
 		r = api_json_strz(out, stmt_column_text(s, 5));
 	return r ? r : buf_addch(out, '}');
 }
 
 /* The worst open findings: {id, scan_id, check_id, severity, title, target}. */
-static int worst_rows(struct store *st, const struct authz_ctx *az, int64_t org_id, struct buf *out)
+static int worst_rows(struct store *st, const struct authz_ctx *az, int64_t org_id,
+		      enum check_lang lang, struct buf *out)
 {
 	static const char sql[] = LATEST_FINISHED
 	    "SELECT f.id, f.scan_id, f.check_id, f.severity, f.title, f.target FROM latest l "
@@ -178,13 +180,13 @@ static int worst_rows(struct store *st, const struct authz_ctx *az, int64_t org_
 	if (r == 0)
 		r = stmt_bind_int64(s, 5, TENANT_WORST_MAX);
 	if (r == 0)
-		r = tenant_json_rows(out, s, worst_row, NULL);
+		r = tenant_json_rows(out, s, worst_row, &lang);
 	stmt_finalize(s);
 	return r;
 }
 
 int tenant_org_summary(struct store *st, const struct authz_ctx *az, int64_t org_id,
-		       struct buf *out)
+		       enum check_lang lang, struct buf *out)
 {
 	static const char latest_sql[] = LATEST_FINISHED "SELECT " SCAN_COLS ", " COUNTS_COLS
 							 " FROM latest s" COUNTS_JOIN "DESC";
@@ -221,7 +223,7 @@ int tenant_org_summary(struct store *st, const struct authz_ctx *az, int64_t org
 		r = scan_rows(out, s, ROW_BRIEF, NULL);
 	stmt_finalize(s);
 	if (r == 0 && (r = API_KEY(out, "worst")) == 0)
-		r = worst_rows(st, az, org_id, out);
+		r = worst_rows(st, az, org_id, lang, out);
 	buf_release(&latest);
 	return r ? r : buf_addch(out, '}');
 }

@@ -350,7 +350,7 @@ async function scenario(browser) {
 		await owner.getByRole('tab', { name: /Voor IT/ }).waitFor();
 		await owner.getByRole('tab', { name: /Voor de webbouwer/ }).waitFor();
 		await owner.getByRole('tab', { name: /Voor de directie/ }).waitFor();
-		const api = await owner.evaluate(async (id) => (await fetch(`/api/scans/${id}/findings`)).json(), scanId);
+		const api = await owner.evaluate(async (id) => (await fetch(`/api/scans/${id}/findings`, { headers: { 'Accept-Language': 'nl' } })).json(), scanId);
 		check(Array.isArray(api) && api.length > 0, `the scan of 127.0.0.1 has findings (${JSON.stringify(api).slice(0, 200)})`);
 		// Each finding shows in every group its audience names (IT when none).
 		let shown = 0;
@@ -365,6 +365,10 @@ async function scenario(browser) {
 		// The fake FTP server's anonymous login (SVC-04, high) is among them.
 		const ftp = api.find((f) => f.check_id === 'SVC-04');
 		check(ftp && ftp.severity === 'high', 'SVC-04 found');
+		// In Dutch from the API (the check's title and tip; the scanner's
+		// detail after the title stays as found).
+		check(ftp.title.startsWith('FTP bereikbaar (onversleuteld of anoniem): '), `Dutch title: ${ftp.title}`);
+		check(ftp.tip === 'Gebruik SFTP of FTPS; zet anoniem inloggen uit.', `Dutch tip: ${ftp.tip}`);
 		await owner.getByRole('tab', { name: /Voor IT/ }).click();
 		await owner.locator('[role=tabpanel] .finding', { hasText: ftp.title }).first().waitFor();
 		// Its evidence holds the FTP server's reply, HTML included: shown as
@@ -390,8 +394,15 @@ async function scenario(browser) {
 		check(await owner.getByRole('tab', { name: /Voor de webbouwer/ }).evaluate((e) => e === document.activeElement && e.getAttribute('aria-selected') === 'true'), 'ArrowRight selects the next tab');
 	});
 	await run('language switch nl -> en -> nl', async () => {
+		await owner.getByRole('tab', { name: /Voor IT/ }).click();
+		await owner.locator('[role=tabpanel] .finding', { hasText: 'FTP bereikbaar (onversleuteld of anoniem)' }).first().waitFor();
 		await owner.getByLabel('Taal').selectOption('en');
 		await owner.getByRole('tab', { name: /For the web developer/ }).waitFor();
+		// The findings are fetched again: the check's title and tip in English.
+		await owner.getByRole('tab', { name: /For IT/ }).click();
+		const ftpEn = owner.locator('[role=tabpanel] .finding', { hasText: 'FTP reachable (plaintext or anonymous)' }).first();
+		await ftpEn.waitFor();
+		await ftpEn.getByText('Use SFTP or FTPS; disable anonymous login.').waitFor();
 		await owner.getByLabel('Minimum severity').waitFor();
 		await owner.waitForFunction(() => document.documentElement.lang === 'en'); // html lang follows
 		await owner.getByRole('button', { name: 'Sign out' }).waitFor();
@@ -399,13 +410,14 @@ async function scenario(browser) {
 		await owner.getByLabel('Minimum severity').waitFor(); // the choice is kept
 		await owner.getByLabel('Language').selectOption('nl');
 		await owner.getByLabel('Minimale ernst').waitFor();
+		await owner.locator('[role=tabpanel] .finding', { hasText: 'FTP bereikbaar (onversleuteld of anoniem)' }).first().getByText('Gebruik SFTP of FTPS; zet anoniem inloggen uit.').waitFor();
 		await owner.waitForFunction(() => document.documentElement.lang === 'nl');
 	});
 	await run('the overview shows open findings and the trend', async () => {
 		await owner.getByRole('link', { name: 'Overzicht' }).first().click();
 		await owner.getByRole('heading', { name: 'Openstaande bevindingen' }).waitFor();
 		await owner.getByRole('img', { name: /^Openstaande bevindingen:.* hoog 1,/ }).waitFor();
-		await owner.getByText('Er staan 1 ernstige bevindingen open (hoog of kritiek).').waitFor();
+		await owner.getByText('Er staat 1 ernstige bevinding open (hoog of kritiek).').waitFor();
 		await owner.getByRole('img', { name: /^Verloop:/ }).waitFor();
 		await owner.getByRole('link', { name: `Scan ${scanId}: 127.0.0.1` }).waitFor();
 		// Chart.js drew both charts; their numbers are in tables too.

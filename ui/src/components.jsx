@@ -2,9 +2,12 @@
 // messages, severity badges and the data loader hook (charts.jsx has the
 // charts).
 import { useEffect, useState } from 'preact/hooks';
-import { useT } from './i18n.js';
+import { useLang, useT } from './i18n.js';
 
+// Loads again when the language changes: the API gives check titles and
+// tips in the language of the request (Accept-Language, api.js).
 export function useLoad(fn, deps) {
+	const lang = useLang();
 	const [st, setSt] = useState({ loading: true, data: null, error: null });
 	const [n, setN] = useState(0);
 	useEffect(() => {
@@ -17,7 +20,7 @@ export function useLoad(fn, deps) {
 		return () => {
 			live = false;
 		};
-	}, [...deps, n]);
+	}, [...deps, n, lang]);
 	return { ...st, reload: () => setN((x) => x + 1) };
 }
 

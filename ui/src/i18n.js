@@ -1,5 +1,6 @@
 // i18n.js: Dutch (default) and English strings from i18n/{nl,en}.json;
-// t(key, {var}) fills {var} placeholders. The choice is kept in
+// t(key, {var}) fills {var} placeholders; with n === 1 the key's ".one"
+// form is used when there is one (singular: "1 bevinding staat"). The choice is kept in
 // localStorage and mirrored in <html lang>.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
@@ -15,6 +16,7 @@ export function initialLang() {
 }
 
 export function translate(lang, key, vars) {
+	if (vars && vars.n === 1 && (`${key}.one` in nl)) key = `${key}.one`;
 	const s = (LANGS[lang] && LANGS[lang][key]) || nl[key] || key;
 	if (!vars) return s;
 	return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
