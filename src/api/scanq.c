@@ -20,7 +20,6 @@
 #include "store/store.h"
 
 /* The same defaults as "wachter scan" (src/scan/cli.c). */
-#define SCANQ_KB_DEFAULT "var/kb/wachter.kb"
 #define SCANQ_CMS_LOCAL "data/cms-versions.tsv"
 #define SCANQ_CMS_SYSTEM "/usr/share/wachter/cms-versions.tsv"
 
@@ -142,6 +141,7 @@ int api_scanq_new(const struct wachter_config *cfg, struct logger *lg, int nwork
 		  struct api_scanq **out)
 {
 	struct api_scanq *q;
+	const char *kbp;
 	int r, i;
 
 	if (nworkers < 1 || nworkers > SCANQ_MAX_WORKERS)
@@ -154,11 +154,23 @@ int api_scanq_new(const struct wachter_config *cfg, struct logger *lg, int nwork
 		return ERR_NOMEM;
 	q->cfg = cfg;
 	q->lg = lg;
-	if (access(SCANQ_KB_DEFAULT, R_OK) == 0 && kb_open(SCANQ_KB_DEFAULT, &q->kb) != 0) {
+	/* The default knowledge base is used when it exists; a configured
+	 * one must open, else every scan would quietly lack the VULN checks. */
+	kbp = cfg->scan_kb[0] ? cfg->scan_kb : SCAN_KB_DEFAULT_PATH;
+	if (strcmp(kbp, SCAN_KB_DEFAULT_PATH) != 0 || access(kbp, R_OK) == 0) {
+		r = kb_open(kbp, &q->kb);
+		if (r) {
+			LOG_ERROR(lg, "cannot open the knowledge base path=%s err=%s", kbp,
+				  err_str(r));
+			free(q);
+			return r;
+		}
+		LOG_INFO(lg, "knowledge base path=%s", kbp);
+	} else {
 		LOG_WARN(lg,
-			 "cannot open the knowledge base path=%s; scans run without VULN checks",
-			 SCANQ_KB_DEFAULT);
-		q->kb = NULL;
+			 "no knowledge base path=%s; scans run without VULN checks (import "
+			 "feeds with wachter feed import)",
+			 kbp);
 	}
 	q->cms = access(SCANQ_CMS_LOCAL, R_OK) == 0    ? SCANQ_CMS_LOCAL
 		 : access(SCANQ_CMS_SYSTEM, R_OK) == 0 ? SCANQ_CMS_SYSTEM

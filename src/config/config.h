@@ -245,6 +245,9 @@ enum wachter_lang { WACHTER_LANG_NL = 0, WACHTER_LANG_EN };
  * struct wachter_config: every setting of the wachter program, filled by
  * wachter_config_load. Durations in ms, strings NUL-terminated.
  */
+/* The knowledge base scans use unless scan.kb names another. */
+#define SCAN_KB_DEFAULT_PATH "var/kb/wachter.kb"
+
 struct wachter_config {
 	int log_level;			/* enum log_level */
 	char log_file[CONFIG_PATH_MAX]; /* "" = stderr */
@@ -256,7 +259,8 @@ struct wachter_config {
 	int64_t scan_rate_per_target; /* packets per second per target; 0 = unlimited */
 	int64_t scan_timeout_ms;
 	int64_t scan_retries;
-	char scan_ca_file[CONFIG_PATH_MAX];	 /* "" = system store */
+	char scan_ca_file[CONFIG_PATH_MAX]; /* "" = system store */
+	char scan_kb[CONFIG_PATH_MAX];	    /* knowledge base; SCAN_KB_DEFAULT_PATH when unset */
 	char scan_trust_anchor[CONFIG_PATH_MAX]; /* "" = the root's; "none" */
 	char scan_resolver[256];		 /* "" = system resolver */
 	int scan_lang;				 /* enum wachter_lang */

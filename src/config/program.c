@@ -328,6 +328,13 @@ static const struct config_opt wachter_opts[] = {
      .def = "",
      .help = "PEM file of CA certificates trusted when checking certificates; empty uses "
 	     "the system store."},
+    {.name = "scan.kb",
+     .type = CONFIG_PATH,
+     W(scan_kb),
+     .def = SCAN_KB_DEFAULT_PATH,
+     .help = "Vulnerability knowledge base (from `wachter feed import`) for the VULN checks of "
+	     "scans, the server's included; the default is used when it exists, any other path "
+	     "must open."},
     {.name = "scan.trust_anchor",
      .type = CONFIG_PATH,
      W(scan_trust_anchor),

@@ -14,7 +14,7 @@
 #include "feed/feed.h"
 #include "store/store.h"
 
-#define SCAN_KB_DEFAULT "var/kb/wachter.kb"
+#define SCAN_KB_DEFAULT SCAN_KB_DEFAULT_PATH
 #define SCAN_CMS_LOCAL "data/cms-versions.tsv"
 #define SCAN_CMS_SYSTEM "/usr/share/wachter/cms-versions.tsv"
 
@@ -219,6 +219,8 @@ int scan_cli(int argc, char **argv, const struct wachter_config *cfg, struct log
 		a.o.cms_versions = access(SCAN_CMS_LOCAL, R_OK) == 0	? SCAN_CMS_LOCAL
 				   : access(SCAN_CMS_SYSTEM, R_OK) == 0 ? SCAN_CMS_SYSTEM
 									: NULL;
+	if (!a.kb_path && cfg->scan_kb[0] && strcmp(cfg->scan_kb, SCAN_KB_DEFAULT) != 0)
+		a.kb_path = cfg->scan_kb; /* set in the configuration: must open */
 	if (open_kb(a.kb_path, &kb) != 0)
 		return 2;
 	a.o.kb = kb;

@@ -116,4 +116,20 @@ for cmd in scan domain tls web; do
 	done
 done
 
+# A knowledge base named in the configuration must open: scans (and the
+# server's scan workers) would otherwise quietly lack the VULN checks.
+"$WACHTER" --scan.kb="$tmp/none.kb" scan --ports 1 127.0.0.1 >/dev/null 2>"$tmp/err"
+rc=$?
+if [ "$rc" -ne 2 ] || ! grep -q "cannot open the knowledge base $tmp/none.kb" "$tmp/err"; then
+	echo "FAIL scan.kb: status $rc, stderr: $(cat "$tmp/err")"
+	fail=1
+fi
+"$WACHTER" --store.url="sqlite:$tmp/kb.db" --scan.kb="$tmp/none.kb" serve --listen 127.0.0.1:1 \
+	>"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] || ! grep -q "cannot open the knowledge base path=$tmp/none.kb" "$tmp/out"; then
+	echo "FAIL serve scan.kb: status $rc, output: $(tail -3 "$tmp/out")"
+	fail=1
+fi
+
 exit $fail
