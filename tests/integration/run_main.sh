@@ -11,8 +11,9 @@
 set -u
 : "${WACHTER:?WACHTER must name the wachter binary}"
 : "${WACHTER_SRC:?WACHTER_SRC must name the source tree}"
-command -v curl >/dev/null || { echo "FAIL: curl is needed"; exit 1; }
-command -v python3 >/dev/null || { echo "FAIL: python3 is needed"; exit 1; }
+. "$WACHTER_SRC/tests/integration/lib/server.sh"
+need curl
+need python3
 tmp=$(mktemp -d)
 pid=
 cleanup() {
@@ -24,19 +25,6 @@ cd "$tmp" || exit 1
 fail=0
 VAR="$tmp/var"
 db="sqlite:$VAR/wachter.db"
-
-check() { # check NAME GOT WANT
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: got '$2', want '$3'"
-		fail=1
-	fi
-}
-
-json() { # json FILE EXPR: a field of a JSON file (python expression on d)
-	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null
-}
 
 # run N: scripts/run-main in the background on a free port (the scan looks
 # only at that port and 22 of 127.0.0.1); output in $tmp/outN, errN; sets
@@ -51,25 +39,17 @@ run() {
 			sh "$WACHTER_SRC/scripts/run-main" "$WACHTER" "$VAR" "$tmp/no-feeds" \
 			>"$tmp/out$1" 2>"$tmp/err$1" &
 		pid=$!
-		i=0
-		while [ $i -lt 600 ]; do # hang guard: 60 s (migrate, argon2id under ASan)
-			if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-				U="http://127.0.0.1:$port"
-				# The start-up lines come right after the server listens.
-				j=0
-				while [ $j -lt 100 ] && ! grep -q '^demo: serving' "$tmp/out$1"; do
-					sleep 0.1
-					j=$((j + 1))
-				done
-				return 0
-			fi
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		pid=
+		# hang guard: 60 s (migrate, argon2id under ASan)
+		if wait_healthz "$port" 600; then
+			# The start-up lines come right after the server listens.
+			j=0
+			while [ $j -lt 100 ] && ! grep -q '^demo: serving' "$tmp/out$1"; do
+				sleep 0.1
+				j=$((j + 1))
+			done
+			return 0
+		fi
+		kill_server
 		grep -q 'cannot listen' "$tmp/err$1" || break
 	done
 	echo "FAIL: run-main did not start the server"
@@ -77,7 +57,8 @@ run() {
 	exit 1
 }
 
-# login JAR EMAIL PASSWORD: the status code (only GETs follow: no CSRF)
+# login JAR EMAIL PASSWORD: the status code (only GETs follow: no CSRF);
+# replaces the library's login, which checks the code and reads the CSRF token
 login() {
 	curl -s -o "$tmp/login" -w '%{http_code}' -c "$1" -X POST "$U/api/session" \
 		--data-binary "{\"email\":\"$2\",\"password\":\"$3\"}"

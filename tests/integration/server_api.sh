@@ -9,8 +9,10 @@
 # the earlier data is there and the cut-off scan is marked interrupted.
 set -u
 : "${WACHTER:?WACHTER must name the wachter binary}"
-command -v curl >/dev/null || { echo "FAIL: curl is needed"; exit 1; }
-command -v python3 >/dev/null || { echo "FAIL: python3 is needed"; exit 1; }
+: "${WACHTER_SRC:?WACHTER_SRC must name the source tree}"
+. "$WACHTER_SRC/tests/integration/lib/server.sh"
+need curl
+need python3
 tmp=$(mktemp -d)
 pid=
 cleanup() {
@@ -22,70 +24,8 @@ cd "$tmp" || exit 1
 fail=0
 db="sqlite:$tmp/db.sqlite"
 
-check() { # check NAME GOT WANT
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: got '$2', want '$3'"
-		fail=1
-	fi
-}
-
-json() { # json FILE EXPR: a field of a JSON file (python expression on d)
-	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null
-}
-
-# start [extra options]: start the server on a free port below the
-# ephemeral range; sets pid, port and U.
-start() {
-	for try in 1 2 3 4 5 6 7 8; do
-		port=$((21000 + ($$ * 7 + try * 131) % 9000))
-		"$WACHTER" --store.url="$db" --log.level=info "$@" serve \
-			--listen "127.0.0.1:$port" 2>>"$tmp/server.log" &
-		pid=$!
-		i=0
-		while [ $i -lt 100 ]; do
-			if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-				U="http://127.0.0.1:$port"
-				return 0
-			fi
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		pid=
-	done
-	echo "FAIL: the server did not start"; cat "$tmp/server.log"
-	exit 1
-}
-
-# req JAR CSRF METHOD PATH [BODY]: status code; body in $tmp/body
-req() {
-	jar=$1 csrf=$2 m=$3 p=$4
-	shift 4
-	set -- "$@"
-	if [ $# -gt 0 ]; then
-		curl -s -o "$tmp/body" -w '%{http_code}' -b "$jar" -c "$jar" \
-			-H "X-CSRF-Token: $csrf" -X "$m" "$U$p" --data-binary "$1"
-	else
-		curl -s -o "$tmp/body" -w '%{http_code}' -b "$jar" -c "$jar" \
-			-H "X-CSRF-Token: $csrf" -X "$m" "$U$p"
-	fi
-}
-
-# login JAR EMAIL PASSWORD: sets CSRF
-login() {
-	code=$(curl -s -o "$tmp/login" -w '%{http_code}' -c "$1" -X POST "$U/api/session" \
-		--data-binary "{\"email\":\"$2\",\"password\":\"$3\"}")
-	check "login $2" "$code" 200
-	CSRF=$(json "$tmp/login" "d['csrf_token']")
-}
-
-"$WACHTER" --store.url="$db" serve --init-operator op@example.nl >"$tmp/op" 2>&1
+init_operator op@example.nl
 check "init-operator exit" $? 0
-OPPW=$(sed -n 's/^password: //p' "$tmp/op")
 "$WACHTER" --store.url="$db" serve --init-operator op@example.nl >/dev/null 2>&1
 check "init-operator twice" $? 2
 
@@ -159,7 +99,6 @@ check "wrong method" "$(req "$tmp/A.jar" "$CSRF_A" PUT "/api/orgs/$A")" 405
 # Every operation of docs/api/openapi.yaml exists on the running server
 # (anonymous: 401 or a 400/200 for the public ones, never 404/405); the
 # unit test test_api_openapi checks the other direction on the table.
-: "${WACHTER_SRC:?WACHTER_SRC must name the source tree}"
 python3 - "$WACHTER_SRC/docs/api/openapi.yaml" >"$tmp/ops" <<'PY'
 import re, sys
 path = None
@@ -289,9 +228,7 @@ while [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 check "long scan running" "$(json "$tmp/body" "d['status']")" running
-kill -9 "$pid"
-wait "$pid" 2>/dev/null
-pid=
+kill_server
 if command -v sqlite3 >/dev/null; then
 	check "integrity after kill -9" "$(sqlite3 "$tmp/db.sqlite" 'PRAGMA integrity_check')" ok
 else

@@ -13,6 +13,8 @@
 # no traffic goes to it. Run it directly, not through ctest (lab fixture).
 set -u
 : "${WACHTER:?WACHTER must name the wachter binary}"
+: "${WACHTER_SRC:?WACHTER_SRC must name the source tree}"
+. "$WACHTER_SRC/tests/integration/lib/server.sh"
 command -v nginx >/dev/null || { echo "FAIL: nginx is needed"; exit 1; }
 command -v openssl >/dev/null || { echo "FAIL: openssl is needed"; exit 1; }
 tmp=$(mktemp -d)
@@ -34,15 +36,6 @@ D=127.77.9.14 # forges X-Forwarded-For through nginx
 E=127.77.9.15 # signs in over nginx's TLS
 F=127.77.9.16 # signs in directly, forging X-Forwarded-Proto
 
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: got '$2', want '$3'"
-		fail=1
-	fi
-}
-
 # free_port: a TCP port nothing listens on at 127.0.0.1 (ss shows them).
 free_port() {
 	p=$((20000 + ($$ * 13 + $1 * 271) % 20000))
@@ -55,8 +48,8 @@ free_port() {
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem \
 	-out cert.pem -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
 	>/dev/null 2>&1 || { echo "FAIL: openssl could not make a certificate"; exit 1; }
-"$WACHTER" --store.url="$db" serve --init-operator op@example.nl >op 2>&1
-PW=$(sed -n 's/^password: //p' op)
+init_operator op@example.nl
+PW=$OPPW
 [ -n "$PW" ] || { echo "FAIL: no operator"; cat op; exit 1; }
 
 # config check refuses a malformed list
@@ -75,19 +68,8 @@ for try in 1 2 3 4 5 6; do
 	"$WACHTER" --store.url="$db" --log.level=debug --serve.trusted_proxies=127.0.0.1 serve \
 		--listen "127.0.0.1:$port" 2>>server.log &
 	pid=$!
-	i=0
-	while [ $i -lt 100 ]; do
-		if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-			U="http://127.0.0.1:$port"
-			break 2
-		fi
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	pid=
+	wait_healthz "$port" 100 && break
+	kill_server
 done
 [ -n "$U" ] || { echo "FAIL: wachter serve did not start"; cat server.log; exit 1; }
 echo "ok   wachter at $U"

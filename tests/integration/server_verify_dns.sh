@@ -9,8 +9,9 @@
 set -u
 : "${WACHTER:?WACHTER must name the wachter binary}"
 SRC=${WACHTER_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-command -v curl >/dev/null || { echo "FAIL: curl is needed"; exit 1; }
-command -v python3 >/dev/null || { echo "FAIL: python3 is needed"; exit 1; }
+. "$SRC/tests/integration/lib/server.sh"
+need curl
+need python3
 [ "$(id -u)" -eq 0 ] || { echo "FAIL: needs root (tests/lab/dns-txt)"; exit 1; }
 "$SRC/tests/lab/up" >/dev/null || { echo "FAIL: tests/lab/up"; exit 1; }
 "$SRC/tests/lab/dns-up" >/dev/null || { echo "FAIL: tests/lab/dns-up"; exit 1; }
@@ -28,72 +29,14 @@ trap cleanup EXIT
 cd "$tmp" || exit 1
 fail=0
 db="sqlite:$tmp/db.sqlite"
-
-check() { # check NAME GOT WANT
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: got '$2', want '$3'"
-		fail=1
-	fi
-}
-
-json() { # json FILE EXPR: a field of a JSON file (python expression on d)
-	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null
-}
-
-start() {
-	for try in 1 2 3 4 5 6 7 8; do
-		port=$((21000 + ($$ * 13 + try * 139) % 9000))
-		"$WACHTER" --store.url="$db" --log.level=info --scan.resolver=127.77.2.1 \
-			--scan.ports=80,443 serve --listen "127.0.0.1:$port" 2>>"$tmp/server.log" &
-		pid=$!
-		i=0
-		while [ $i -lt 100 ]; do
-			if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-				U="http://127.0.0.1:$port"
-				return 0
-			fi
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		pid=
-	done
-	echo "FAIL: the server did not start"
-	cat "$tmp/server.log"
-	exit 1
-}
-
-# req JAR CSRF METHOD PATH [BODY]: status code; body in $tmp/body
-req() {
-	jar=$1 csrf=$2 m=$3 p=$4
-	shift 4
-	if [ $# -gt 0 ]; then
-		curl -s -o "$tmp/body" -w '%{http_code}' -b "$jar" -c "$jar" \
-			-H "X-CSRF-Token: $csrf" -X "$m" "$U$p" --data-binary "$1"
-	else
-		curl -s -o "$tmp/body" -w '%{http_code}' -b "$jar" -c "$jar" \
-			-H "X-CSRF-Token: $csrf" -X "$m" "$U$p"
-	fi
-}
-
-login() { # login JAR EMAIL PASSWORD: sets CSRF
-	code=$(curl -s -o "$tmp/login" -w '%{http_code}' -c "$1" -X POST "$U/api/session" \
-		--data-binary "{\"email\":\"$2\",\"password\":\"$3\"}")
-	check "login $2" "$code" 200
-	CSRF=$(json "$tmp/login" "d['csrf_token']")
-}
+port_mul=13 port_step=139
 
 txt() { # txt set NAME TEXT | clear NAME
 	"$SRC/tests/lab/dns-txt" "$@" || { echo "FAIL: tests/lab/dns-txt $*"; exit 1; }
 }
 
-"$WACHTER" --store.url="$db" serve --init-operator op@example.nl >"$tmp/op" 2>&1
-OPPW=$(sed -n 's/^password: //p' "$tmp/op")
-start
+init_operator op@example.nl
+start --scan.resolver=127.77.2.1 --scan.ports=80,443
 echo "ok   serving $U, resolver 127.77.2.1, asset $NAME"
 login "$tmp/op.jar" op@example.nl "$OPPW"
 OPCSRF=$CSRF

@@ -11,6 +11,8 @@
 # stopped and removed on exit. Prints which parts ran; fails if any did.
 set -u
 : "${WACHTER:?WACHTER must name the wachter binary}"
+: "${WACHTER_SRC:?WACHTER_SRC must name the source tree}"
+. "$WACHTER_SRC/tests/integration/lib/server.sh"
 tmp=$(mktemp -d)
 pid=
 pgbin=
@@ -21,8 +23,8 @@ if [ -z "$pgbin" ]; then
 	echo "FAIL: no PostgreSQL server binaries (scripts/install-deps test installs postgresql)"
 	exit 1
 fi
-command -v curl >/dev/null || { echo "FAIL: curl is needed"; exit 1; }
-command -v python3 >/dev/null || { echo "FAIL: python3 is needed"; exit 1; }
+need curl
+need python3
 
 # as_pg CMD...: run a PostgreSQL tool as the postgres user when we are root
 # (the server refuses to run as root), as ourselves otherwise.
@@ -48,19 +50,6 @@ trap 'exit 1' INT TERM
 cd "$tmp" || exit 1
 fail=0
 parts=
-
-check() { # check NAME GOT WANT
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: got '$2', want '$3'"
-		fail=1
-	fi
-}
-
-json() { # json FILE EXPR: a field of a JSON file (python expression on d)
-	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null
-}
 
 # ----------------------------------------------------------- the cluster
 mkdir -p "$tmp/pg" && chmod 755 "$tmp" && chown -R postgres "$tmp/pg" 2>/dev/null
@@ -176,52 +165,8 @@ check "report check ids stored" "$(psql_ "SELECT string_agg(check_id, ',' ORDER 
 parts="$parts scan-save"
 
 # ------------------------------------------------------- the API on PG
-start() {
-	for try in 1 2 3 4 5 6 7 8; do
-		port=$((21000 + ($$ * 7 + try * 131) % 9000))
-		"$WACHTER" --store.url="$db" --log.level=info "$@" serve \
-			--listen "127.0.0.1:$port" 2>>"$tmp/server.log" &
-		pid=$!
-		i=0
-		while [ $i -lt 100 ]; do
-			if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-				U="http://127.0.0.1:$port"
-				return 0
-			fi
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		pid=
-	done
-	echo "FAIL: the server did not start"; cat "$tmp/server.log"
-	exit 1
-}
-
-req() { # req JAR CSRF METHOD PATH [BODY]: status code; body in $tmp/body
-	jar=$1 csrf=$2 m=$3 p=$4
-	shift 4
-	if [ $# -gt 0 ]; then
-		curl -s -o "$tmp/body" -w '%{http_code}' -b "$jar" -c "$jar" \
-			-H "X-CSRF-Token: $csrf" -X "$m" "$U$p" --data-binary "$1"
-	else
-		curl -s -o "$tmp/body" -w '%{http_code}' -b "$jar" -c "$jar" \
-			-H "X-CSRF-Token: $csrf" -X "$m" "$U$p"
-	fi
-}
-
-login() { # login JAR EMAIL PASSWORD: sets CSRF
-	code=$(curl -s -o "$tmp/login" -w '%{http_code}' -c "$1" -X POST "$U/api/session" \
-		--data-binary "{\"email\":\"$2\",\"password\":\"$3\"}")
-	check "login $2" "$code" 200
-	CSRF=$(json "$tmp/login" "d['csrf_token']")
-}
-
-"$WACHTER" --store.url="$db" serve --init-operator op@example.nl >"$tmp/op" 2>&1
+init_operator op@example.nl
 check "init-operator" $? 0
-OPPW=$(sed -n 's/^password: //p' "$tmp/op")
 "$WACHTER" --store.url="$db" serve --init-operator op@example.nl >/dev/null 2>&1
 check "init-operator twice" $? 2
 
