@@ -46,12 +46,8 @@ check "create org B" "$(req "$tmp/op.jar" "$OPCSRF" POST /api/orgs '{"name":"Gar
 B=$(json "$tmp/body" "d['id']")
 for o in A B; do
 	eval id=\$$o
-	check "invite admin $o" "$(req "$tmp/op.jar" "$OPCSRF" POST "/api/orgs/$id/invitations" \
-		"{\"email\":\"admin-$o@example.nl\",\"role\":\"admin\"}")" 201
-	tok=$(json "$tmp/body" "d['token']")
-	code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/invitations/accept" \
-		--data-binary "{\"token\":\"$tok\",\"password\":\"secret-$o-password\"}")
-	check "accept invitation $o" "$code" 201
+	invite "invite admin $o" "accept invitation $o" "$id" "admin-$o@example.nl" admin \
+		"secret-$o-password"
 	login "$tmp/$o.jar" "admin-$o@example.nl" "secret-$o-password"
 	eval CSRF_$o=\$CSRF
 done
@@ -199,12 +195,8 @@ check "aggregates: every sector" "$(json "$tmp/body" "''.join(s['sector'] for s 
 check "aggregates: one company is suppressed" "$(json "$tmp/body" "[s for s in d if s['sector'] == 'G']")" "[{'sector': 'G', 'suppressed': True}]"
 check "create association" "$(req "$tmp/op.jar" "$OPCSRF" POST /api/orgs '{"name":"Branche G","sector":"G"}')" 201
 S=$(json "$tmp/body" "d['id']")
-check "invite association" "$(req "$tmp/op.jar" "$OPCSRF" POST "/api/orgs/$S/invitations" \
-	'{"email":"assoc@example.nl","role":"association"}')" 201
-tok=$(json "$tmp/body" "d['token']")
-code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/invitations/accept" \
-	--data-binary "{\"token\":\"$tok\",\"password\":\"secret-S-password\"}")
-check "accept association" "$code" 201
+invite "invite association" "accept association" "$S" assoc@example.nl association \
+	secret-S-password
 login "$tmp/S.jar" assoc@example.nl secret-S-password
 check "association: own sector" "$(req "$tmp/S.jar" "$CSRF" GET /api/aggregates >/dev/null; json "$tmp/body" "d")" "[{'sector': 'G', 'suppressed': True}]"
 check "association: other sector" "$(req "$tmp/S.jar" "$CSRF" GET "/api/aggregates?sector=J")" 404

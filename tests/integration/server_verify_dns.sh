@@ -42,12 +42,8 @@ login "$tmp/op.jar" op@example.nl "$OPPW"
 OPCSRF=$CSRF
 check "create org" "$(req "$tmp/op.jar" "$OPCSRF" POST /api/orgs '{"name":"Klant BV"}')" 201
 ORG=$(json "$tmp/body" "d['id']")
-check "invite admin" "$(req "$tmp/op.jar" "$OPCSRF" POST "/api/orgs/$ORG/invitations" \
-	'{"email":"admin@klant.example","role":"admin"}')" 201
-tok=$(json "$tmp/body" "d['token']")
-code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/invitations/accept" \
-	--data-binary "{\"token\":\"$tok\",\"password\":\"klant-admin-password\"}")
-check "accept invitation" "$code" 201
+invite "invite admin" "accept invitation" "$ORG" admin@klant.example admin \
+	klant-admin-password
 login "$tmp/a.jar" admin@klant.example klant-admin-password
 A=$CSRF
 

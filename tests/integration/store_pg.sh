@@ -183,12 +183,8 @@ check "create org B" "$(req "$tmp/op.jar" "$OPCSRF" POST /api/orgs '{"name":"Gar
 B=$(json "$tmp/body" "d['id']")
 for o in A B; do
 	eval id=\$$o
-	check "invite admin $o" "$(req "$tmp/op.jar" "$OPCSRF" POST "/api/orgs/$id/invitations" \
-		"{\"email\":\"admin-$o@example.nl\",\"role\":\"admin\"}")" 201
-	tok=$(json "$tmp/body" "d['token']")
-	code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/invitations/accept" \
-		--data-binary "{\"token\":\"$tok\",\"password\":\"secret-$o-password\"}")
-	check "accept invitation $o" "$code" 201
+	invite "invite admin $o" "accept invitation $o" "$id" "admin-$o@example.nl" admin \
+		"secret-$o-password"
 	login "$tmp/$o.jar" "admin-$o@example.nl" "secret-$o-password"
 	eval CSRF_$o=\$CSRF
 done

@@ -93,3 +93,15 @@ login() {
 	check "login $2" "$code" 200
 	CSRF=$(json "$tmp/login" "d['csrf_token']")
 }
+
+# invite INVITED ACCEPTED ORG EMAIL ROLE PASSWORD: the operator ($tmp/op.jar,
+# $OPCSRF) invites EMAIL to organisation ORG as ROLE (check INVITED: 201),
+# and EMAIL accepts the invitation with PASSWORD (check ACCEPTED: 201).
+invite() {
+	check "$1" "$(req "$tmp/op.jar" "$OPCSRF" POST "/api/orgs/$3/invitations" \
+		"{\"email\":\"$4\",\"role\":\"$5\"}")" 201
+	tok=$(json "$tmp/body" "d['token']")
+	code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/invitations/accept" \
+		--data-binary "{\"token\":\"$tok\",\"password\":\"$6\"}")
+	check "$2" "$code" 201
+}
