@@ -219,6 +219,8 @@ int api_mail_invitation(struct api_ctx *c, const struct api_req *rq, const struc
  * control bytes and 0x7f, everything else as is), only faster. On failure
  * (ERR_TOO_BIG, ERR_NOMEM) b is left as it was. */
 int api_json_str(struct buf *b, const char *s, size_t len) WUR;
+/* api_json_str2: s1 followed by s2 as one JSON string, likewise. */
+int api_json_str2(struct buf *b, const char *s1, size_t len1, const char *s2, size_t len2) WUR;
 /* api_json_int: v in decimal, as "%lld" writes it. */
 int api_json_int(struct buf *b, int64_t v) WUR;
 /* api_json_key: ,"key": (comma 1) or "key": for a literal key without

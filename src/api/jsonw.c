@@ -36,15 +36,12 @@ static int add_escape(struct buf *b, unsigned char c)
 	}
 }
 
-int api_json_str(struct buf *b, const char *s, size_t len)
+/* s[0..len) escaped, without quotes. */
+static int add_escaped(struct buf *b, const char *s, size_t len)
 {
-	size_t start = b->len, i = 0, run;
-	int r;
+	size_t i = 0, run;
+	int r = 0;
 
-	/* Most strings need no escape: reserve quotes and text in one go. */
-	r = buf_grow(b, len + 2);
-	if (r == 0)
-		r = buf_addch(b, '"');
 	while (r == 0 && i < len) {
 		for (run = i; run < len && !needs_escape((unsigned char)s[run]); run++)
 			;
@@ -54,11 +51,31 @@ int api_json_str(struct buf *b, const char *s, size_t len)
 			r = add_escape(b, (unsigned char)s[run++]);
 		i = run;
 	}
+	return r;
+}
+
+int api_json_str2(struct buf *b, const char *s1, size_t len1, const char *s2, size_t len2)
+{
+	size_t start = b->len;
+	/* Most strings need no escape: reserve quotes and text in one go. */
+	int r = buf_grow(b, len1 + len2 + 2);
+
+	if (r == 0)
+		r = buf_addch(b, '"');
+	if (r == 0)
+		r = add_escaped(b, s1, len1);
+	if (r == 0)
+		r = add_escaped(b, s2, len2);
 	if (r == 0)
 		r = buf_addch(b, '"');
 	if (r)
 		buf_truncate(b, start);
 	return r;
+}
+
+int api_json_str(struct buf *b, const char *s, size_t len)
+{
+	return api_json_str2(b, s, len, NULL, 0);
 }
 
 int api_json_int(struct buf *b, int64_t v)

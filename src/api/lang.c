@@ -18,8 +18,7 @@ int api_json_title(struct buf *out, const struct check_def *d, const char *store
 		   enum check_lang lang)
 {
 	const char *title;
-	size_t n, olen;
-	int r;
+	size_t n;
 
 	if (!stored)
 		return buf_add(out, "null", 4);
@@ -29,17 +28,5 @@ int api_json_title(struct buf *out, const struct check_def *d, const char *store
 	if (strncmp(stored, d->title_en, n) != 0 || (stored[n] != '\0' && stored[n] != ':'))
 		return api_json_str(out, stored, strlen(stored));
 	title = check_title(d, lang);
-	/* One JSON string of the two parts: the second is written as its own
-	 * string and the seam (closing and opening quote) cut out. */
-	r = api_json_str(out, title, strlen(title));
-	if (r == 0 && stored[n]) {
-		buf_truncate(out, out->len - 1);
-		olen = out->len;
-		r = api_json_str(out, stored + n, strlen(stored + n));
-		if (r == 0) {
-			memmove(out->ptr + olen, out->ptr + olen + 1, out->len - olen - 1);
-			buf_truncate(out, out->len - 1);
-		}
-	}
-	return r;
+	return api_json_str2(out, title, strlen(title), stored + n, strlen(stored + n));
 }
